@@ -138,14 +138,19 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 	else throw new Error('runGuest: scenario or script required');
 	writeFileSync(
 		join(runDir, 'scenario.sh'),
-		`set -o pipefail\n. ${shellQuote(join(ROOT, 'qemu/guest/lib.sh'))}\n${script}\n`,
+		[
+			'set -o pipefail',
+			`set -- ${(opts.args ?? []).map(shellQuote).join(' ')}`,
+			`. ${shellQuote(join(ROOT, 'qemu/guest/lib.sh'))}`,
+			script,
+			'',
+		].join('\n'),
 	);
 	const env: Record<string, string> = {
 		KTS_ROOT: ROOT,
 		KTS_MODULES: join(p.guestModules, 'lib/modules', p.release, 'extra'),
 		KTS_GUEST_MODULES: join(p.guestModules, 'lib/modules'),
 		KTS_OUT: '/run/kts',
-		KTS_ARGS: (opts.args ?? []).map(shellQuote).join(' '),
 		...opts.env,
 	};
 	writeFileSync(

@@ -104,10 +104,10 @@ function fits(next: Cmd, rest: Cmd[], width: number, col: number): boolean {
 }
 
 /** Lay out `doc` starting at column `startCol`; returns the text. */
-export function render(doc: Doc, startCol: number, width = 80): string {
+export function render(doc: Doc, startCol: number, width = 80, alignCol = startCol): string {
 	let out = '';
 	let col = startCol;
-	const stack: Cmd[] = [{ col: startCol, mode: 'break', doc }];
+	const stack: Cmd[] = [{ col: alignCol, mode: 'break', doc }];
 	while (stack.length) {
 		const cmd = stack.pop()!;
 		const { doc: d, mode } = cmd;
@@ -179,13 +179,17 @@ export function render(doc: Doc, startCol: number, width = 80): string {
 				break;
 			}
 			case 'choice': {
+				// The alternative whose lines all fit, in the fewest lines;
+				// earlier alternatives win ties.
 				let chosen = d.alts[d.alts.length - 1];
-				for (const alt of d.alts.slice(0, -1)) {
-					const trial = render(alt, col, width);
-					const first = trial.split('\n')[0];
-					if (col + visualWidth(first) <= width) {
+				let best = Infinity;
+				for (const alt of d.alts) {
+					const trial = render(alt, col, width, cmd.col).split('\n');
+					const over = trial.some((l, i) => (i === 0 ? col : 0) + visualWidth(l) > width);
+					const score = trial.length + (over ? 1000 : 0);
+					if (score < best) {
+						best = score;
 						chosen = alt;
-						break;
 					}
 				}
 				stack.push({ ...cmd, doc: chosen });

@@ -460,7 +460,9 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 	for (const d of decls) {
 		// Blank lines between unlike or multi-line declarations.
 		const multi = !['include', 'define', 'proto', 'macro'].includes(d.k) || (d.k === 'define' && !!d.comment);
-		if (prevKind && (prevKind !== d.k || multi) && !(d.k === 'macro' && prevKind === 'global'))
+		// EXPORT_SYMBOL*() follows its function directly (checkpatch).
+		const exportOf = d.k === 'macro' && /^EXPORT_SYMBOL/.test(d.name) && prevKind === 'func#';
+		if (prevKind && (prevKind !== d.k || multi) && !(d.k === 'macro' && prevKind === 'global') && !exportOf)
 			out.lines.push('');
 		prevKind = multi ? `${d.k}#` : d.k;
 		out.pos(0, d.pos);

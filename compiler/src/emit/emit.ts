@@ -1,0 +1,123 @@
+// Emit: print lowered units into files. Handlebars provides only the file
+// skeletons (SPDX line, comment, include guard, patch header); everything
+// inside is printed from the C AST.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import Handlebars from 'handlebars';
+import type * as C from '../c/ast.js';
+import { printDecls } from '../c/printer.js';
+import type { CType } from '../c/types.js';
+import type { LoweredUnit } from '../lower/unit.js';
+
+function template(name: string): HandlebarsTemplateDelegate {
+	const text = readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8');
+	return Handlebars.compile(text, { noEscape: true, strict: true });
+}
+
+const C_FILE = template('c-file');
+const H_FILE = template('h-file');
+const PATCH = template('patch');
+
+export interface OutputFile {
+	/** Path relative to the output directory. */
+	path: string;
+	text: string;
+}
+
+export interface EmitOptions {
+	lineDirectives?: boolean;
+	rootDir: string;
+}
+
+function sourceList(u: LoweredUnit, rootDir: string): string {
+	return u.sources.map((s) => relative(rootDir, s)).join(', ');
+}
+
+function includeText(includes: LoweredUnit['includes']): string {
+	return includes.map((i) => (i.system ? `#include <${i.path}>` : `#include "${i.path}"`)).join('\n');
+}
+
+/** Structs named in prototypes: forward declarations for a header. */
+function forwardStructs(decls: C.Decl[]): string[] {
+	const names = new Set<string>();
+	const walk = (t: CType) => {
+		if (t.kind === 'ptr') walk(t.to);
+		else if (t.kind === 'struct' && t.cname.startsWith('struct ')) names.add(t.cname);
+	};
+	for (const d of decls) {
+		if (d.k === 'proto') {
+			walk(d.ret);
+			for (const p of d.params) walk(p.type);
+		}
+	}
+	return [...names].sort();
+}
+
+export function emitUnit(u: LoweredUnit, opts: EmitOptions): OutputFile[] {
+	const out: OutputFile[] = [];
+	const source = sourceList(u, opts.rootDir);
+	const commentLines = (u.comment ?? u.name).split('\n');
+	if (u.kpatches.length) {
+		out.push({ path: `kernel/${patchName(u)}`, text: emitPatch(u, source, commentLines) });
+		return out;
+	}
+	const body = printDecls(u.body, { lineDirectives: opts.lineDirectives });
+	out.push({
+		path: `md/${u.name}.c`,
+		text: C_FILE({ commentLines, source, includes: includeText(u.includes), body: body.trimEnd() }) + '\n',
+	});
+	if (u.headerName) {
+		const guard = `_${u.headerName.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+		const fwd = forwardStructs(u.header);
+		out.push({
+			path: `md/${u.headerName}`,
+			text: H_FILE({
+				unit: u.name,
+				source,
+				guard,
+				forward: fwd.length ? fwd.map((s) => `${s};`).join('\n') + '\n\n' : '',
+				body: printDecls(u.header),
+			}),
+		});
+	}
+	return out;
+}
+
+function patchName(u: LoweredUnit): string {
+	const slug = (u.subject ?? u.name).replace(/^[^:]*:\s*/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 52);
+	return `0001-${u.name.split('/')[0]}-${slug}.patch`;
+}
+
+/**
+ * A unified diff that inserts the unit's C (or its prototypes) between the
+ * context lines each kpatch() names. The hunk line numbers are the ones
+ * given; patch(1) and git apply find the context if the file moved.
+ */
+function emitPatch(u: LoweredUnit, source: string, commentLines: string[]): string {
+	const files = new Map<string, string[]>();
+	const hunks: { file: string; text: string }[] = [];
+	for (const spec of u.kpatches) {
+		let inserted: string;
+		if (spec.insert === 'prototypes') {
+			inserted = printDecls(
+				u.body.filter((d): d is C.FuncDecl => d.k === 'func' && !d.isStatic).map((d) => ({ k: 'proto', name: d.name, ret: d.ret, params: d.params, isStatic: false }) as C.Proto),
+			);
+		} else {
+			inserted = printDecls(u.body) + '\n';
+		}
+		const add = inserted.replace(/\n$/, '').split('\n');
+		const oldCount = spec.before.length + spec.after.length;
+		const newCount = oldCount + add.length;
+		const lines = [
+			`@@ -${spec.line},${oldCount} +${spec.line},${newCount} @@`,
+			...spec.before.map((l) => ` ${l}`),
+			...add.map((l) => (l ? `+${l}` : '+')),
+			...spec.after.map((l) => ` ${l}`),
+		];
+		const list = files.get(spec.file) ?? [];
+		list.push(lines.join('\n'));
+		files.set(spec.file, list);
+	}
+	for (const [file, list] of files) hunks.push({ file, text: list.join('\n') });
+	return PATCH({ subject: u.subject ?? u.name, commentLines, source, hunks });
+}

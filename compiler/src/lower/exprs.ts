@@ -1,0 +1,255 @@
+// Expressions: TypeScript nodes plus the checker's decisions -> C AST.
+import { type CallExpression, type Expression, Node, SyntaxKind } from 'ts-morph';
+import * as C from '../c/ast.js';
+import { type CType, INT_TYPES, type IntType } from '../c/types.js';
+import type { Adjust } from '../check/info.js';
+import type { Lowerer } from './lowerer.js';
+
+const BINOP: Record<string, C.BinaryOp> = {
+	'+': '+',
+	'-': '-',
+	'*': '*',
+	'%': '%',
+	'<<': '<<',
+	'>>': '>>',
+	'>>>': '>>',
+	'&': '&',
+	'|': '|',
+	'^': '^',
+	'&&': '&&',
+	'||': '||',
+	'<': '<',
+	'>': '>',
+	'<=': '<=',
+	'>=': '>=',
+	'===': '==',
+	'!==': '!=',
+};
+
+const ASSIGNOP: Record<string, C.AssignOp> = {
+	'=': '=',
+	'+=': '+=',
+	'-=': '-=',
+	'*=': '*=',
+	'%=': '%=',
+	'<<=': '<<=',
+	'>>=': '>>=',
+	'>>>=': '>>=',
+	'&=': '&=',
+	'|=': '|=',
+	'^=': '^=',
+};
+
+const INT_MAX = (1n << 31n) - 1n;
+const UINT_MAX = (1n << 32n) - 1n;
+
+/** C literal text for a TS integer literal, with the suffix C needs. */
+export function literalText(text: string, value: bigint, type: CType | undefined, shiftLeft: boolean, isBig: boolean): string {
+	const t = text.replace(/_/g, '').replace(/n$/, '');
+	let digits: string;
+	if (/^0[oO]/.test(t)) digits = '0' + t.slice(2);
+	else if (/^0[bB]/.test(t)) digits = '0x' + value.toString(16);
+	else digits = t;
+	if (value < 0n) return digits;
+	let suffix = '';
+	const it = type && type.kind === 'int' ? type : undefined;
+	if (shiftLeft && isBig) suffix = it && it.std === 'unsigned long long' ? 'ULL' : 'UL';
+	else if (value > INT_MAX) {
+		if (it && it.bits === 64) suffix = it.std.includes('long long') ? (it.signed ? 'LL' : 'ULL') : it.signed ? 'L' : 'UL';
+		else suffix = value > UINT_MAX ? 'ULL' : 'U';
+	}
+	return digits + suffix;
+}
+
+function isBigLiteral(node: Node): boolean {
+	return node.getKind() === SyntaxKind.BigIntLiteral;
+}
+
+export function lowerExpr(lw: Lowerer, node: Expression): C.Expr {
+	const ck = lw.ck;
+	const info = ck.exprInfo.get(node);
+	switch (node.getKind()) {
+		case SyntaxKind.NumericLiteral:
+		case SyntaxKind.BigIntLiteral: {
+			const parent = node.getParent();
+			const shiftLeft =
+				!!parent && Node.isBinaryExpression(parent) && parent.getOperatorToken().getText() === '<<' && parent.getLeft() === node;
+			return C.num(literalText(node.getText(), info?.lit ?? 0n, info?.type, shiftLeft, isBigLiteral(node)));
+		}
+		case SyntaxKind.TrueKeyword:
+			return C.id('true');
+		case SyntaxKind.FalseKeyword:
+			return C.id('false');
+		case SyntaxKind.NullKeyword:
+			return C.id('NULL');
+		case SyntaxKind.StringLiteral:
+		case SyntaxKind.NoSubstitutionTemplateLiteral:
+			return { k: 'str', value: (node as import('ts-morph').StringLiteral).getLiteralValue() };
+		case SyntaxKind.Identifier: {
+			if (info?.local) return C.id(info.local.name, lw.pos(node));
+			const ent = info?.entity;
+			lw.useEntity(ent);
+			return C.id(ent ? ent.cname : node.getText(), lw.pos(node));
+		}
+		case SyntaxKind.ParenthesizedExpression:
+			return { k: 'paren', e: lowerExpr(lw, node.asKindOrThrow(SyntaxKind.ParenthesizedExpression).getExpression()) };
+		case SyntaxKind.NonNullExpression:
+			return lowerExpr(lw, node.asKindOrThrow(SyntaxKind.NonNullExpression).getExpression());
+		case SyntaxKind.AsExpression:
+			return lowerExpr(lw, node.asKindOrThrow(SyntaxKind.AsExpression).getExpression());
+		case SyntaxKind.PropertyAccessExpression: {
+			const pa = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
+			if (info?.entity?.kind === 'enummember') {
+				lw.useEntity(info.entity);
+				return C.id(info.entity.cname);
+			}
+			const base = ck.info(pa.getExpression());
+			const arrow = base.type.kind === 'ptr';
+			return { k: 'member', e: lowerExpr(lw, pa.getExpression()), name: pa.getName(), arrow };
+		}
+		case SyntaxKind.ElementAccessExpression: {
+			const ea = node.asKindOrThrow(SyntaxKind.ElementAccessExpression);
+			return { k: 'index', e: lowerExpr(lw, ea.getExpression()), i: lowerExpr(lw, ea.getArgumentExpressionOrThrow()) };
+		}
+		case SyntaxKind.CallExpression:
+			return lowerCall(lw, node.asKindOrThrow(SyntaxKind.CallExpression));
+		case SyntaxKind.BinaryExpression: {
+			const be = node.asKindOrThrow(SyntaxKind.BinaryExpression);
+			const op = be.getOperatorToken().getText();
+			if (op in ASSIGNOP) return { k: 'assign', op: ASSIGNOP[op], l: lowerExpr(lw, be.getLeft()), r: lowerExpr(lw, be.getRight()) };
+			let l = lowerExpr(lw, be.getLeft());
+			let r = lowerExpr(lw, be.getRight());
+			// Comparing a pointer with a file-scope object: its address.
+			if (op === '===' || op === '!==') {
+				if (ck.info(be.getLeft()).embedded && ck.info(be.getRight()).type.kind === 'ptr') l = C.addr(l);
+				if (ck.info(be.getRight()).embedded && ck.info(be.getLeft()).type.kind === 'ptr') r = C.addr(r);
+			}
+			return { k: 'binary', op: BINOP[op], l, r };
+		}
+		case SyntaxKind.PrefixUnaryExpression: {
+			const pe = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
+			const opMap: Partial<Record<SyntaxKind, C.UnaryOp>> = {
+				[SyntaxKind.ExclamationToken]: '!',
+				[SyntaxKind.TildeToken]: '~',
+				[SyntaxKind.MinusToken]: '-',
+				[SyntaxKind.PlusPlusToken]: '++',
+				[SyntaxKind.MinusMinusToken]: '--',
+			};
+			const operand = pe.getOperand();
+			// A negative literal stays one literal.
+			if (pe.getOperatorToken() === SyntaxKind.MinusToken && (Node.isNumericLiteral(operand) || operand.getKind() === SyntaxKind.BigIntLiteral))
+				return C.num('-' + literalText(operand.getText(), -(info?.lit ?? 0n), info?.type, false, false));
+			return { k: 'unary', op: opMap[pe.getOperatorToken()]!, e: lowerExpr(lw, operand) };
+		}
+		case SyntaxKind.PostfixUnaryExpression: {
+			const pe = node.asKindOrThrow(SyntaxKind.PostfixUnaryExpression);
+			return { k: 'postfix', op: pe.getOperatorToken() === SyntaxKind.PlusPlusToken ? '++' : '--', e: lowerExpr(lw, pe.getOperand()) };
+		}
+		case SyntaxKind.ConditionalExpression: {
+			const ce = node.asKindOrThrow(SyntaxKind.ConditionalExpression);
+			return { k: 'cond', c: lowerExpr(lw, ce.getCondition()), t: lowerExpr(lw, ce.getWhenTrue()), f: lowerExpr(lw, ce.getWhenFalse()) };
+		}
+	}
+	throw new Error(`internal: cannot lower ${node.getKindName()} (the checker should have rejected it)`);
+}
+
+/** An argument or value, adjusted as the checker decided. */
+export function lowerArg(lw: Lowerer, node: Expression, adjust: Adjust): C.Expr {
+	if (adjust === 'cond-macro') {
+		const body = (node as import('ts-morph').ArrowFunction).getBody() as Expression;
+		return lowerExpr(lw, body);
+	}
+	const e = lowerExpr(lw, node);
+	return adjust === 'address' ? C.addr(e) : e;
+}
+
+/** The C expression a call's result is stored in, for sizeof(*lhs). */
+function storedInto(lw: Lowerer, call: CallExpression): C.Expr | undefined {
+	let p: Node | undefined = call.getParent();
+	while (p && (Node.isParenthesizedExpression(p) || Node.isNonNullExpression(p) || Node.isAsExpression(p))) p = p.getParent();
+	if (!p) return undefined;
+	if (Node.isBinaryExpression(p) && p.getOperatorToken().getText() === '=') return lowerExpr(lw, p.getLeft());
+	if (Node.isVariableDeclaration(p)) {
+		const local = lw.ck.locals.get(p);
+		if (local) return C.id(local.name);
+	}
+	return undefined;
+}
+
+function structTypeArg(lw: Lowerer, node: Expression): CType {
+	const name = node.getText();
+	const st = lw.ck.model.structs.get(name);
+	if (st) {
+		lw.useType(st.type);
+		return st.type;
+	}
+	if (Node.isCallExpression(node) && node.getExpression().getText() === 'ptr_to') {
+		return { kind: 'ptr', to: structTypeArg(lw, node.getArguments()[0] as Expression), view: 'struct' };
+	}
+	const it = INT_TYPES.get(name) ?? INT_TYPES.get(name === 'ulong' ? 'unsigned long' : name === 'uint' ? 'unsigned int' : name);
+	return it as IntType;
+}
+
+export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
+	const ck = lw.ck;
+	const pos = lw.pos(node);
+	const args = node.getArguments() as Expression[];
+	const conv = ck.convInfo.get(node);
+	if (conv) {
+		const inner = lowerExpr(lw, args[0]);
+		return conv.cast ? { k: 'cast', type: conv.target, e: inner } : inner;
+	}
+	const info = ck.callInfo.get(node);
+	if (!info) throw new Error(`internal: call '${node.getText().slice(0, 40)}' was not checked`);
+	if (info.outMethod) {
+		const pa = node.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression);
+		const base = ck.info(pa.getExpression());
+		const target = base.outLocal ? C.id(base.local!.name) : C.deref(lowerExpr(lw, pa.getExpression()));
+		if (base.entity) lw.useEntity(base.entity);
+		if (info.outMethod === 'get') return target;
+		return { k: 'assign', op: '=', l: target, r: lowerExpr(lw, args[0]) };
+	}
+	const callee = info.callee;
+	if (callee) lw.useEntity(callee);
+	switch (info.intrinsic) {
+		case 'div':
+			return { k: 'binary', op: '/', l: lowerExpr(lw, args[0]), r: lowerExpr(lw, args[1]) };
+		case 'min':
+		case 'max':
+			return C.call(info.intrinsic, [lowerExpr(lw, args[0]), lowerExpr(lw, args[1])], pos);
+		case 'kzalloc': {
+			const into = storedInto(lw, node);
+			const size: C.Expr = into ? { k: 'sizeof_expr', e: C.deref(into) } : { k: 'sizeof_type', type: structTypeArg(lw, args[0]) };
+			if (!into) structTypeArg(lw, args[0]);
+			return C.call('kzalloc', [size, lowerExpr(lw, args[1])], pos);
+		}
+		case 'kcalloc': {
+			const into = storedInto(lw, node);
+			const size: C.Expr = into ? { k: 'sizeof_expr', e: C.deref(into) } : { k: 'sizeof_type', type: structTypeArg(lw, args[1]) };
+			return C.call('kcalloc', [lowerExpr(lw, args[0]), size, lowerExpr(lw, args[2])], pos);
+		}
+		case 'sizeof':
+			return { k: 'sizeof_type', type: structTypeArg(lw, args[0]) };
+		case 'container_of':
+			lw.headers.add('linux/container_of.h');
+			return C.call(
+				'container_of',
+				[lowerExpr(lw, args[0]), { k: 'type_arg', type: structTypeArg(lw, args[1]) }, C.id((args[2] as import('ts-morph').StringLiteral).getLiteralValue())],
+				pos,
+			);
+		case 'WRITE_ONCE':
+		case 'cmpxchg': {
+			const base = ck.info(args[0]);
+			const field: C.Expr = {
+				k: 'member',
+				e: lowerExpr(lw, args[0]),
+				name: (args[1] as import('ts-morph').StringLiteral).getLiteralValue(),
+				arrow: base.type.kind === 'ptr',
+			};
+			const rest = args.slice(2).map((a) => lowerExpr(lw, a));
+			return C.call(info.intrinsic, [info.intrinsic === 'cmpxchg' ? C.addr(field) : field, ...rest], pos);
+		}
+	}
+	const fn: C.Expr = info.indirect ? lowerExpr(lw, node.getExpression()) : C.id(callee!.cname);
+	return C.call(fn, args.map((a, i) => lowerArg(lw, a, info.adjust[i] ?? 'none')), pos);
+}

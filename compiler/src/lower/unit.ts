@@ -1,0 +1,259 @@
+// A unit's file scope -> C declarations for its .c file, its header, or
+// the hunks of a kernel patch.
+import { type Expression, Node, type ObjectLiteralExpression } from 'ts-morph';
+import * as C from '../c/ast.js';
+import type { CType, EnumType, StructType } from '../c/types.js';
+import type { Checker } from '../check/checker.js';
+import { isSentinel, tableDim, type TopItem, type UnitDecls } from '../check/decls.js';
+import { jsDocText } from '../check/model.js';
+import { lowerExpr } from './exprs.js';
+import { Lowerer } from './lowerer.js';
+import { lowerFunctionBody } from './stmts.js';
+
+export interface LoweredUnit {
+	name: string;
+	/** Declarations of the .c file (or the inserted text of a patch). */
+	body: C.Decl[];
+	/** Declarations of the unit's header (exports). */
+	header: C.Decl[];
+	headerName?: string;
+	includes: { path: string; system: boolean }[];
+	kpatches: UnitDecls['kpatches'];
+	subject?: string;
+	comment?: string;
+	sources: string[];
+}
+
+function funcDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'func' }>): C.FuncDecl {
+	const ent = it.ent;
+	for (const p of ent.type.params) lw.useType(p.type);
+	lw.useType(ent.type.ret);
+	return {
+		k: 'func',
+		name: ent.cname,
+		ret: ent.type.ret,
+		params: ent.type.params,
+		isStatic: !ent.exported,
+		body: lowerFunctionBody(lw, it.node),
+		comment: jsDocText(it.node),
+		pos: lw.pos(it.node),
+	};
+}
+
+function objectInit(lw: Lowerer, obj: ObjectLiteralExpression, st: StructType, depth: number): C.InitList {
+	const items: C.InitItem[] = [];
+	for (const p of obj.getProperties()) {
+		if (!Node.isPropertyAssignment(p)) continue;
+		const v = p.getInitializerOrThrow();
+		const f = st.fields.get(p.getName())!;
+		if (f.type.kind === 'struct' && Node.isObjectLiteralExpression(v)) {
+			items.push({ field: p.getName(), value: objectInit(lw, v, f.type, depth + 1) });
+			continue;
+		}
+		const info = lw.ck.info(v);
+		let e = lowerExpr(lw, v);
+		if (info.embedded && f.type.kind === 'ptr' && info.type.kind !== 'array') e = C.addr(e);
+		items.push({ field: p.getName(), value: e });
+	}
+	return { k: 'init', items, multiline: true };
+}
+
+function enumMember(en: EnumType, v: bigint): string {
+	return [...en.members.entries()].find(([k, x]) => x === v && !isSentinel(en, k))![0];
+}
+
+function tableInit(lw: Lowerer, obj: ObjectLiteralExpression, dims: EnumType[], depth: number): C.InitList {
+	const items: C.InitItem[] = [];
+	const dim = dims[depth];
+	for (const p of obj.getProperties()) {
+		if (!Node.isPropertyAssignment(p) || !Node.isComputedPropertyName(p.getNameNode())) continue;
+		const key = (p.getNameNode() as import('ts-morph').ComputedPropertyName).getExpression();
+		const k = lw.ck.info(key);
+		const index = C.id(enumMember(dim, k.lit!));
+		const v = p.getInitializerOrThrow();
+		const value = depth + 1 < dims.length ? tableInit(lw, v as ObjectLiteralExpression, dims, depth + 1) : lowerExpr(lw, v);
+		items.push({ index, value });
+	}
+	return { k: 'init', items, multiline: true };
+}
+
+function structDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'struct' }>): C.StructDecl {
+	const cls = it.node;
+	const fields = [...it.ent.type.fields.values()].map((f) => {
+		lw.useType(f.type);
+		const prop = cls.getProperty(f.name)!;
+		return { name: f.name, type: f.type, comment: f.comment, blankBefore: /\n[ \t]*\n/.test(prop.getFullText().slice(0, prop.getLeadingTriviaWidth())) };
+	});
+	if (fields.length) fields[0].blankBefore = false;
+	return { k: 'struct', name: it.ent.type.name, fields, comment: jsDocText(cls), pos: lw.pos(cls) };
+}
+
+function enumDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'enum' }>): C.EnumDecl {
+	const members: C.EnumMember[] = it.node.getMembers().map((m) => {
+		const init = m.getInitializer();
+		return { name: m.getName(), value: init ? C.num(init.getText()) : undefined, comment: jsDocText(m) };
+	});
+	return { k: 'enum', name: it.type.name, members, comment: jsDocText(it.node), pos: lw.pos(it.node) };
+}
+
+function defineValue(lw: Lowerer, init: Expression): C.Expr {
+	const e = lowerExpr(lw, init);
+	return e.k === 'int' || e.k === 'ident' || e.k === 'paren' || (e.k === 'int' as string) ? e : { k: 'paren', e };
+}
+
+/** Functions a declaration refers to (for forward declarations). */
+function referencedFuncs(lw: Lowerer, run: () => void): Set<string> {
+	const before = new Set(lw.referenced);
+	lw.referenced.clear();
+	run();
+	const used = new Set(lw.referenced);
+	for (const b of before) lw.referenced.add(b);
+	for (const u of used) lw.referenced.add(u);
+	return used;
+}
+
+export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): LoweredUnit {
+	const lw = new Lowerer(ck, decls.unit.name, rootDir);
+	const body: C.Decl[] = [];
+	const header: C.Decl[] = [];
+	const defined = new Set<string>();
+	const protos: C.Proto[] = [];
+	const needProto = new Set<string>();
+	const funcs = new Map<string, C.FuncDecl>();
+
+	const note = (used: Set<string>) => {
+		for (const f of used) if (!defined.has(f)) needProto.add(f);
+	};
+
+	for (const it of decls.items) {
+		switch (it.kind) {
+			case 'func': {
+				defined.add(it.ent.name);
+				let d!: C.FuncDecl;
+				note(referencedFuncs(lw, () => (d = funcDecl(lw, it))));
+				funcs.set(it.ent.name, d);
+				body.push(d);
+				if (it.ent.exported) header.push({ k: 'proto', name: d.name, ret: d.ret, params: d.params, isStatic: false });
+				break;
+			}
+			case 'struct': {
+				const d = structDecl(lw, it);
+				(it.node.isExported() ? header : body).push(d);
+				break;
+			}
+			case 'enum': {
+				const d = enumDecl(lw, it);
+				(it.node.isExported() ? header : body).push(d);
+				break;
+			}
+			case 'define': {
+				const d: C.Define = { k: 'define', name: it.ent.cname, value: defineValue(lw, it.node.getInitializerOrThrow()), comment: jsDocText(it.node), pos: lw.pos(it.node) };
+				const exported = it.node.getVariableStatement()?.isExported();
+				(exported ? header : body).push(d);
+				break;
+			}
+			case 'global': {
+				const init = it.node.getInitializer();
+				lw.useType(it.ent.type);
+				const exported = it.node.getVariableStatement()?.isExported();
+				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !exported, init: init && lowerExpr(lw, init), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: false } });
+				break;
+			}
+			case 'object': {
+				lw.useType(it.ent.type);
+				let init!: C.InitList;
+				note(referencedFuncs(lw, () => (init = objectInit(lw, it.init, it.ent.type as StructType, 0))));
+				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: true, isConst: it.constQual, init, comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				break;
+			}
+			case 'table': {
+				const dims = it.dims.map(tableDim);
+				let type: CType = it.elem;
+				for (const d of [...dims].reverse()) type = { kind: 'array', of: type, len: d };
+				body.push({ k: 'global', decl: { name: it.ent.cname, type, isStatic: true, isConst: true, init: tableInit(lw, it.node.getInitializerOrThrow() as ObjectLiteralExpression, it.dims, 0), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				break;
+			}
+			case 'attr': {
+				lw.headers.add('"md.h"');
+				note(new Set([`${it.attr}_show`, ...(it.rw ? [`${it.attr}_store`] : [])]));
+				body.push({
+					k: 'global',
+					decl: { name: it.ent.cname, type: it.ent.type, isStatic: true, init: C.call(it.rw ? '__ATTR_RW' : '__ATTR_RO', [C.id(it.attr)]), comment: jsDocText(it.node) },
+					pos: lw.pos(it.node),
+				});
+				break;
+			}
+			case 'attrlist': {
+				const attr = ck.model.structs.get('attribute')!.type;
+				const items: C.InitItem[] = [
+					...it.entries.map((e) => ({ value: C.addr({ k: 'member', e: C.id(e), name: 'attr', arrow: false }) as C.Expr })),
+					{ value: C.id('NULL') },
+				];
+				body.push({
+					k: 'global',
+					decl: { name: it.ent.cname, type: { kind: 'array', of: { kind: 'ptr', to: attr, view: 'struct' }, len: '' }, isStatic: true, init: { k: 'init', items, multiline: true } },
+					pos: lw.pos(it.node),
+				});
+				break;
+			}
+			case 'param': {
+				lw.headers.add('linux/moduleparam.h');
+				const t = (it.ent.type as Extract<CType, { kind: 'ptr' }>).to;
+				const init = lowerExpr(lw, it.init);
+				const zero = init.k === 'ident' && (init.name === 'false' || init.name === '0');
+				body.push({ k: 'global', decl: { name: it.ent.cname, type: t, isStatic: true, init: zero ? undefined : init, comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				body.push({ k: 'macro', name: 'module_param_named', args: [C.id(it.param), C.id(it.ent.cname), C.id(it.ctype), C.num(it.perm)] });
+				body.push({ k: 'macro', name: 'MODULE_PARM_DESC', args: [C.id(it.param), { k: 'str', value: it.desc }] });
+				break;
+			}
+			case 'export':
+				lw.headers.add('linux/export.h');
+				body.push({ k: 'macro', name: 'EXPORT_SYMBOL_GPL', args: [C.id(it.fn)] });
+				break;
+			case 'kpatch':
+				break;
+		}
+	}
+
+	// Static prototypes for functions used before their definition.
+	for (const name of needProto) {
+		const f = funcs.get(name);
+		if (f && f.isStatic) protos.push({ k: 'proto', name: f.name, ret: f.ret, params: f.params, isStatic: true });
+	}
+	if (protos.length) {
+		const firstUse = body.findIndex((d) => d.k === 'func' || d.k === 'global' || d.k === 'macro');
+		body.splice(firstUse < 0 ? body.length : firstUse, 0, ...protos);
+	}
+
+	const hasHeader = header.some((d) => d.k === 'proto' || d.k === 'global');
+	const headerName = hasHeader || header.length ? decls.headerName ?? `${decls.unit.name}.h` : undefined;
+	const includes = orderIncludes(lw.headers, [...lw.unitDeps].map((u) => ck.units.get(u)?.headerName ?? `${u}.h`), headerName);
+	return {
+		name: decls.unit.name,
+		body,
+		header,
+		headerName,
+		includes,
+		kpatches: decls.kpatches,
+		subject: decls.subject,
+		comment: decls.comment,
+		sources: decls.unit.files.map((f) => f.getFilePath()),
+	};
+}
+
+/** System headers sorted, then md's own headers, then other units', then ours. */
+function orderIncludes(headers: Set<string>, units: string[], own: string | undefined): { path: string; system: boolean }[] {
+	const sys = [...headers].filter((h) => !h.startsWith('"')).sort();
+	const localOrder = ['"md.h"', '"md-bitmap.h"'];
+	const local = [...headers]
+		.filter((h) => h.startsWith('"'))
+		.sort((a, b) => (localOrder.indexOf(a) + 1 || 99) - (localOrder.indexOf(b) + 1 || 99) || a.localeCompare(b));
+	const out = [
+		...sys.filter((h) => h !== 'linux/types.h' || sys.length === 1).map((path) => ({ path, system: true })),
+		...local.map((h) => ({ path: h.slice(1, -1), system: false })),
+		...units.filter((u) => u !== own).map((path) => ({ path, system: false })),
+	];
+	if (own) out.push({ path: own, system: false });
+	return out;
+}

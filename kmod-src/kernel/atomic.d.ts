@@ -1,0 +1,36 @@
+/**
+ * Atomics and memory barriers.
+ * @header linux/atomic.h
+ */
+import type { Ptr, int, s64 } from './types';
+
+/** @typedef */
+export declare class atomic_t {
+	private readonly __atomic: never;
+}
+/** @typedef */
+export declare class atomic64_t {
+	private readonly __atomic64: never;
+}
+
+export declare function atomic_set(v: Ptr<atomic_t>, i: int): void;
+export declare function atomic_read(v: Ptr<atomic_t>): int;
+export declare function atomic_inc(v: Ptr<atomic_t>): void;
+export declare function atomic_dec(v: Ptr<atomic_t>): void;
+export declare function atomic_dec_and_test(v: Ptr<atomic_t>): boolean;
+export declare function atomic_inc_return(v: Ptr<atomic_t>): int;
+export declare function atomic64_set(v: Ptr<atomic64_t>, i: s64): void;
+export declare function atomic64_read(v: Ptr<atomic64_t>): s64;
+export declare function atomic64_inc(v: Ptr<atomic64_t>): void;
+export declare function atomic64_add(i: s64, v: Ptr<atomic64_t>): void;
+
+/** @header asm/barrier.h */
+export declare function smp_mb(): void;
+/** @header asm/barrier.h */
+export declare function smp_rmb(): void;
+/** @header asm/barrier.h */
+export declare function smp_wmb(): void;
+/** @header asm/barrier.h */
+export declare function smp_mb__before_atomic(): void;
+/** @header asm/barrier.h */
+export declare function smp_mb__after_atomic(): void;

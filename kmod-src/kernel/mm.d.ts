@@ -1,0 +1,22 @@
+/**
+ * Pages.
+ * @header linux/mm.h
+ */
+import type { gfp_t, int, Mem, Ptr, u8, ulong, VoidPtr } from './types';
+
+/** struct page: only passed around. */
+export declare class page {
+	private readonly __page: never;
+}
+
+export declare const PAGE_SIZE: ulong;
+export declare const PAGE_SHIFT: int;
+
+export declare function alloc_page(gfp: gfp_t): Ptr<page> | null;
+export declare function __free_page(page: Ptr<page>): void;
+/** The page's memory as bytes (no highmem on x86_64). */
+export declare function page_address(page: Ptr<page>): Mem<u8>;
+/** @header linux/highmem.h */
+export declare function kmap_local_page(page: Ptr<page>): VoidPtr;
+/** @header linux/highmem.h */
+export declare function kunmap_local(addr: VoidPtr): void;
