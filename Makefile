@@ -49,7 +49,7 @@ $(DEPS_STAMP): scripts/deps.sh package.json package-lock.json
 # changes (ktsc writes only files whose text changed).
 generated: $(GEN_STAMP)
 $(GEN_STAMP): $(DEPS_STAMP) $(COMPILER_SRC) $(KMOD_SRC)
-	@if [ -f compiler/bin/ktsc.js ]; then node compiler/bin/ktsc.js kmod-src -o generated; fi
+	@node compiler/bin/ktsc.js kmod-src -o generated
 	@touch $@
 
 kernel: $(KERNEL_STAMP)
