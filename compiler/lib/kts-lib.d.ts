@@ -30,16 +30,28 @@ interface SymbolConstructor {
 }
 declare var Symbol: SymbolConstructor;
 interface Symbol {}
-interface IteratorResult<T> {
-	done?: boolean;
-	value: T;
+interface IteratorYieldResult<TYield> {
+	done?: false;
+	value: TYield;
 }
-interface Iterator<T> {
-	next(): IteratorResult<T>;
+interface IteratorReturnResult<TReturn> {
+	done: true;
+	value: TReturn;
 }
-interface Iterable<T> {
-	[Symbol.iterator](): Iterator<T>;
+type IteratorResult<T, TReturn = any> = IteratorYieldResult<T> | IteratorReturnResult<TReturn>;
+interface Iterator<T, TReturn = any, TNext = any> {
+	next(...[value]: [] | [TNext]): IteratorResult<T, TReturn>;
 }
+interface Iterable<T, TReturn = any, TNext = any> {
+	[Symbol.iterator](): Iterator<T, TReturn, TNext>;
+}
+interface IterableIterator<T, TReturn = any, TNext = any> extends Iterator<T, TReturn, TNext> {
+	[Symbol.iterator](): IterableIterator<T, TReturn, TNext>;
+}
+interface IteratorObject<T, TReturn = unknown, TNext = unknown> extends Iterator<T, TReturn, TNext> {
+	[Symbol.iterator](): IteratorObject<T, TReturn, TNext>;
+}
+type BuiltinIteratorReturn = intrinsic;
 
 type Readonly<T> = { readonly [P in keyof T]: T[P] };
 type Partial<T> = { [P in keyof T]?: T[P] };

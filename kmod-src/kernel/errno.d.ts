@@ -15,6 +15,7 @@ export declare const ETIMEDOUT: int;
 export declare const ENODEV: int;
 export declare const ENXIO: int;
 export declare const EEXIST: int;
+export declare const ENAMETOOLONG: int;
 
 /** @header linux/err.h */
 export declare function ERR_PTR<T extends object>(error: int): Ptr<T>;

@@ -2,11 +2,11 @@
  * Time in jiffies.
  * @header linux/jiffies.h
  */
-import type { bool, long, uint, ulong } from './types';
+import type { bool, int, long, uint, ulong } from './types';
 
 /** The tick counter; in Node a live binding the simulator advances. */
 export declare let jiffies: ulong;
-export declare const HZ: long;
+export declare const HZ: int;
 export declare const MAX_SCHEDULE_TIMEOUT: long;
 /** @macro */
 export declare function time_before(a: ulong, b: ulong): bool;

@@ -68,6 +68,4 @@ export declare class bitmap_operations {
 	free: (data: VoidPtr | null) => void;
 	/** sysfs group shown as /sys/block/mdX/md/<name>/ (glue). */
 	group: Ptr<attribute_group> | null;
-	/** Skip sectors a resync or recovery need not visit (glue). */
-	skip_sync_blocks: (mddev: Ptr<mddev>, offset: sector_t) => sector_t;
 }

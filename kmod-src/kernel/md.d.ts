@@ -69,7 +69,13 @@ export declare class md_rdev {
 	flags: Bits;
 	raid_disk: int;
 	sb_start: sector_t;
+	data_offset: sector_t;
+	/** IO in flight to this member: it cannot be removed meanwhile. */
+	nr_pending: atomic_t;
 }
+
+/** Drop a reference taken with atomic_inc(&rdev->nr_pending). */
+export declare function rdev_dec_pending(rdev: Ptr<md_rdev>, mddev: Ptr<mddev>): void;
 
 /** `struct md_sysfs_entry`: one attribute of /sys/block/mdX/md/. */
 export declare class md_sysfs_entry {

@@ -2,7 +2,7 @@
  * Pages.
  * @header linux/mm.h
  */
-import type { gfp_t, int, Mem, Ptr, u8, ulong, VoidPtr } from './types';
+import type { gfp_t, int, Mem, Ptr, u8, uint, ulong, VoidPtr } from './types';
 
 /** struct page: only passed around. */
 export declare class page {
@@ -20,3 +20,11 @@ export declare function page_address(page: Ptr<page>): Mem<u8>;
 export declare function kmap_local_page(page: Ptr<page>): VoidPtr;
 /** @header linux/highmem.h */
 export declare function kunmap_local(addr: VoidPtr): void;
+
+/**
+ * Offset of a byte position within its page.
+ * @macro
+ */
+export declare function offset_in_page(pos: uint): uint;
+/** Sectors per page, as a shift. */
+export declare const PAGE_SECTORS_SHIFT: int;

@@ -2,12 +2,12 @@
  * Module macros at file scope.
  * @header linux/module.h
  */
-import type { cstr, Out, umode_t } from './types';
+import type { cstr, Out, Ptr, umode_t } from './types';
 
 export declare class module {
 	private readonly __module: never;
 }
-export declare const THIS_MODULE: import('./types').Ptr<module>;
+export declare const THIS_MODULE: Ptr<module>;
 
 /**
  * `EXPORT_SYMBOL_GPL(fn);` after a function, at file scope.

@@ -258,3 +258,9 @@ export declare function div<T extends number>(a: T, b: T): T;
  * @intrinsic sizeof
  */
 export declare function sizeof(type: StructClass<object> | ((x: number | bigint) => number | bigint)): size_t;
+
+/**
+ * A file-scope table indexed by enums: `static const V name[R][C]` in C,
+ * written with designated initialisers. Every member gets a row/column.
+ */
+export type Table<R extends number, C extends number, V> = Readonly<Record<R | number, Readonly<Record<C | number, V>>>>;

@@ -17,13 +17,13 @@ export declare function wq_has_sleeper(wq: Ptr<wait_queue_head_t>): boolean;
  * Sleep until cond() holds: `wait_event(wq, cond)`.
  * @macro
  */
-export declare function wait_event(wq: Ptr<wait_queue_head_t>, cond: () => bool): void;
+export declare function wait_event(wq: wait_queue_head_t, cond: () => bool): void;
 
 /**
  * Sleep until cond() holds or the timeout (jiffies) passes; 0 on timeout.
  * @macro
  */
-export declare function wait_event_timeout(wq: Ptr<wait_queue_head_t>, cond: () => bool, timeout: long): long;
+export declare function wait_event_timeout(wq: wait_queue_head_t, cond: () => bool, timeout: long): long;
 
 /** @header linux/completion.h */
 export declare class completion {

@@ -7,7 +7,7 @@
 // The serial console (kernel log + scenario output) is streamed to a log
 // file and scanned for kernel splats.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -103,12 +103,21 @@ export async function chooseAccel(): Promise<'tcg' | 'kvm'> {
 	if (env === 'tcg' || env === 'kvm') return env;
 	if (env && env !== 'auto') throw new Error(`QEMU_ACCEL must be tcg, kvm or auto, not '${env}'`);
 	if (probedAccel) return probedAccel;
+	// One probe per kernel image: its verdict is kept next to the runs.
+	const p = paths();
+	const cache = join(BUILD, 'accel-probe.json');
+	const key = `${p.bzImage}:${statSync(p.bzImage).mtimeMs}`;
+	if (existsSync(cache)) {
+		const c = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; accel: 'tcg' | 'kvm' };
+		if (c.key === key) return (probedAccel = c.accel);
+	}
 	probedAccel = 'tcg';
 	if (existsSync('/dev/kvm')) {
 		const r = await runGuest({ name: 'kvm-probe', script: 'true', accel: 'kvm', timeoutSec: 20 });
 		if (r.ok) probedAccel = 'kvm';
 		else process.stderr.write(`guest: KVM probe boot failed (${r.failure?.split('\n')[0]}); using TCG\n`);
 	}
+	writeFileSync(cache, JSON.stringify({ key, accel: probedAccel }));
 	return probedAccel;
 }
 

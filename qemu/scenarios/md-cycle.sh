@@ -1,12 +1,10 @@
 # md-cycle LLBITMAP LEVEL DISKS: create an array with an internal bitmap on
 # brd ramdisks, write a known pattern at several offsets, stop, assemble,
 # and check the data both times.
-#   LLBITMAP: the md_mod llbitmap= parameter (0 classic, 1 lockless),
-#             or "none" for an md-mod without the parameter.
+#   LLBITMAP: the md_mod llbitmap= parameter (0 classic, 1 lockless).
 set -e
 mode=$1 level=$2 n=$3
-if [[ $mode == none ]]; then modprobe md-mod; for p in raid0 raid1 raid10 raid456; do modprobe $p; done
-else kts_load_md "$mode"; fi
+kts_load_md "$mode"
 kts_brd "$n" 128
 devs=$(for ((i = 0; i < n; i++)); do echo /dev/ram$i; done)
 
@@ -14,7 +12,9 @@ kts_step "create raid$level on $n disks"
 mdadm --create /dev/md0 --run --level="$level" --raid-devices="$n" \
 	--bitmap=internal --assume-clean --metadata=1.2 $devs
 cat /proc/mdstat
-if [[ $(</proc/mdstat) == *bitmap:* ]]; then kts_result bitmap_line=1; fi
+for d in bitmap llbitmap; do
+	if [[ -d /sys/block/md0/md/$d ]]; then kts_result bitmap_dir=$d; fi
+done
 
 # Known data at offsets spread over the array (in MiB).
 offsets="0 3 17 40 63"

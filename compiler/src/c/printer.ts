@@ -165,13 +165,14 @@ export function exprDoc(e: C.Expr): Doc {
 			const p = BINARY_PREC[e.op];
 			if (e.op === '&&' || e.op === '||') {
 				const items = flattenChain(e, e.op).map((x) => wrap(x, p + 1));
-				return fill(items, cat(` ${e.op}`, line()));
+				return align(fill(items, cat(` ${e.op}`, line())));
 			}
 			// Left-associative: the right operand needs parentheses at equal precedence.
 			const l = wrap(e.l, p);
 			const r = wrap(e.r, p + 1);
 			if (e.op === ',') return cat(l, ', ', r);
-			return group(cat(l, ` ${e.op}`, line(), r));
+			// A continuation line lines up with the expression's start.
+			return align(group(cat(l, ` ${e.op}`, line(), r)));
 		}
 		case 'assign': {
 			const l = wrap(e.l, PREC_UNARY);
@@ -231,7 +232,7 @@ function initDoc(e: C.InitList, depth: number): Doc {
 			'\n',
 			lead,
 			d,
-			d ? `${gap}= ` : '',
+			d ? (it.value.k === 'init' ? ' = ' : `${gap}= `) : '',
 			valueDoc(it.value, depth + 1),
 			',',
 			it.comment ? ` /* ${it.comment} */` : '',
@@ -416,7 +417,7 @@ function printStmt(out: Out, level: number, s: C.Stmt): void {
 				out.lines.push('');
 			break;
 		case 'comment':
-			for (const l of commentLines(s.text)) out.push(level, l);
+			for (const l of commentLines(s.text, level)) out.push(level, l);
 			break;
 	}
 }
@@ -428,11 +429,32 @@ function declDoc(d: C.VarDecl): Doc {
 	return cat(head, ' =', choice(cat(' ', exprDoc(d.init)), indent(cat(hardline, exprDoc(d.init)))), ';');
 }
 
+/** Re-wrap the prose lines of a comment to `width` columns. */
+function rewrap(lines: string[], width: number): string[] {
+	const out: string[] = [];
+	for (const l of lines) {
+		if (l.length <= width || /^\s/.test(l)) {
+			out.push(l);
+			continue;
+		}
+		let cur = '';
+		for (const word of l.split(' ')) {
+			if (cur && cur.length + 1 + word.length > width) {
+				out.push(cur);
+				cur = word;
+			} else cur = cur ? `${cur} ${word}` : word;
+		}
+		if (cur) out.push(cur);
+	}
+	return out;
+}
+
 /** Text of a comment as C comment lines (kernel multi-line style). */
-export function commentLines(text: string): string[] {
+export function commentLines(text: string, indent = 0): string[] {
+	const room = 77 - indent * TAB;
 	const body = text.replace(/\s+$/, '').split('\n');
-	if (body.length === 1 && body[0].length < 70) return [`/* ${body[0]} */`];
-	return ['/*', ...body.map((l) => (l ? ` * ${l}` : ' *')), ' */'];
+	if (body.length === 1 && body[0].length <= room - 3) return [`/* ${body[0]} */`];
+	return ['/*', ...rewrap(body, room - 3).map((l) => (l ? ` * ${l}` : ' *')), ' */'];
 }
 
 // --------------------------------------------------------- declarations
@@ -478,7 +500,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
 				out.push(0, `enum ${d.name} {`);
 				for (const m of d.members) {
-					if (m.comment) for (const l of commentLines(m.comment)) out.push(1, l);
+					if (m.comment) for (const l of commentLines(m.comment, 1)) out.push(1, l);
 					out.push(1, `${m.name}${m.value ? ` = ${exprText(m.value, TAB, Infinity)}` : ''},`);
 				}
 				out.push(0, '};');
@@ -488,7 +510,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				out.push(0, `struct ${d.name} {`);
 				for (const f of d.fields) {
 					if (f.blankBefore) out.lines.push('');
-					if (f.comment) for (const l of commentLines(f.comment)) out.push(1, l);
+					if (f.comment) for (const l of commentLines(f.comment, 1)) out.push(1, l);
 					out.push(1, `${declare(f.type, f.name)};`);
 				}
 				out.push(0, '};');

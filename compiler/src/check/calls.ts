@@ -111,6 +111,16 @@ function formatIndex(ck: Checker, ent: FuncEntity): number | undefined {
 
 /** One argument; returns the adjustment, or undefined after a diagnostic. */
 function checkArg(ck: Checker, a: Expression, to: CType, ent: FuncEntity | undefined): Adjust | undefined {
+	// A macro taking an object by name: wait_event(pctl->wait, ...)
+	if (ent?.macro && (to.kind === 'struct' || to.kind === 'opaque')) {
+		const i = checkExpr(ck, a, { kind: 'value' });
+		if (isErr(i)) return undefined;
+		if (!i.embedded || !sameType(i.type, to)) {
+			ck.report(a, 'KTS2009', typeName(to), typeName(i.type), `${ent.name}() takes the object itself`);
+			return undefined;
+		}
+		return 'none';
+	}
 	// Macro conditions: wait_event(wq, () => cond)
 	if (to.kind === 'func' && to.params.length === 0 && to.ret.kind === 'bool' && ent?.macro) {
 		if (!Node.isArrowFunction(a) || a.getParameters().length || !Node.isExpression(a.getBody())) {
@@ -327,6 +337,17 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 				return ERRI;
 			}
 			return { type: a.type };
+		}
+		case 'offsetof': {
+			const t = typeToken(ck, args[0], name);
+			const f = args[1];
+			if (!t) return ERRI;
+			if (!f || !Node.isStringLiteral(f) || t.kind !== 'struct' || !t.fields.has(f.getLiteralValue())) {
+				ck.report(f ?? node, 'KTS3013');
+				return ERRI;
+			}
+			ck.exprInfo.set(f, { type: INT });
+			return { type: intType('size_t')! };
 		}
 		case 'sizeof': {
 			const t = typeToken(ck, args[0], name);

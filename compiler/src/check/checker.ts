@@ -45,7 +45,27 @@ export class Checker {
 	}
 
 	run(): void {
+		this.markCrossUnitImports();
 		for (const u of this.fe.units) this.units.set(u.name, checkTopLevel(this, u));
+	}
+
+	/** Declarations another unit imports: they go in the unit's header. */
+	readonly crossUnit = new Set<Node>();
+
+	/** A function another unit imports is global in C. */
+	private markCrossUnitImports(): void {
+		for (const u of this.fe.units)
+			for (const sf of u.files)
+				for (const imp of sf.getImportDeclarations())
+					for (const named of imp.getNamedImports()) {
+						const decl = this.model.declOf(named.getNameNode());
+						if (!decl || this.model.isPrelude(decl)) continue;
+						const owner = this.unitOf(decl);
+						if (!owner || owner === u) continue;
+						this.crossUnit.add(decl);
+						const ent = this.model.entityOf(decl);
+						if (ent?.kind === 'func') ent.global = true;
+					}
 	}
 
 	unitOf(node: Node): Unit | undefined {
@@ -99,6 +119,8 @@ export class Checker {
 				}
 				if (valuePreserving(f, to)) return true;
 				if (from.lit !== undefined && fits(from.lit, to)) return true;
+				// A kernel constant (never negative) fits an unsigned type as wide.
+				if (from.nonneg && f.signed && !to.signed && to.bits >= f.bits) return true;
 				this.report(node, 'KTS2002', typeName(f), typeName(to), this.convName(to));
 				return false;
 			}
@@ -134,7 +156,7 @@ export class Checker {
 			}
 			if (from.embedded && (f.kind === 'struct' || f.kind === 'opaque') && (sameType(f, to.to) || to.view === 'void'))
 				return true; // lowered to &x->field
-			if (from.embedded && f.kind === 'array' && sameType(f.of, to.to)) return true; // array decays
+			if (from.embedded && f.kind === 'array' && (sameType(f.of, to.to) || to.view === 'void')) return true; // array decays
 			if (from.outLocal && to.view === 'out' && from.local && sameType(from.local.type, to.to)) return true;
 			this.report(node, 'KTS2009', typeName(to), typeName(f), 'pass a pointer');
 			return false;

@@ -76,7 +76,7 @@ function checkStruct(ck: Checker, cls: ClassDeclaration): void {
 				continue;
 			}
 			const tn = m.getTypeNode();
-			if (!tn) {
+			if (!tn && !ck.model.embeddedType(m.getInitializer())) {
 				ck.report(m.getNameNode(), 'KTS2001', `field '${m.getName()}'`);
 				continue;
 			}
@@ -394,7 +394,9 @@ function checkTable(ck: Checker, vd: VariableDeclaration, targs: import('ts-morp
 		if (missing.length) ck.report(obj, 'KTS3008', vd.getName(), `${path ? `${path}: ` : ''}${missing.join(', ')}`);
 	};
 	walk(init, 0, '');
-	const ent: VarEntity = { kind: 'var', name: vd.getName(), cname: vd.getName(), external: false, node: vd, type: { kind: 'array', of: elem, len: '' }, mutable: false, decl: vd, isObject: false };
+	let type: CType = elem;
+	for (const d of [...dims].reverse()) type = { kind: 'array', of: type, len: tableDim(d) };
+	const ent: VarEntity = { kind: 'var', name: vd.getName(), cname: vd.getName(), external: false, node: vd, type, mutable: false, decl: vd, isObject: false };
 	ck.model.setVar(vd, ent);
 	items.push({ kind: 'table', node: vd, ent, dims, elem });
 }
@@ -445,6 +447,7 @@ function checkTopStatement(ck: Checker, s: Node, items: TopItem[], decls: UnitDe
 				ck.report(fnArg ?? s, 'KTS2009', 'an exported function of this file', fnArg?.getText() ?? '', "export the function ('export function f(...)') and pass it by name");
 				return;
 			}
+			ent.global = true;
 			items.push({ kind: 'export', node: s, fn: ent.cname });
 			return;
 		}

@@ -114,8 +114,11 @@ function checkExprInner(ck: Checker, node: Expression, want: Want): ExprInfo {
 		case SyntaxKind.ConditionalExpression: {
 			const c = node.asKindOrThrow(SyntaxKind.ConditionalExpression);
 			checkCondition(ck, c.getCondition());
-			const a = checkExpr(ck, c.getWhenTrue(), want.kind === 'implicit' ? want : VALUE);
-			const b = checkExpr(ck, c.getWhenFalse(), want.kind === 'implicit' ? want : VALUE);
+			// C types ?: from its branches before converting the result, so
+			// only pointer (string) targets pass down; integers are operands.
+			const branch: Want = want.kind === 'implicit' && want.type.kind === 'ptr' ? want : { kind: 'operand' };
+			const a = checkExpr(ck, c.getWhenTrue(), branch);
+			const b = checkExpr(ck, c.getWhenFalse(), branch);
 			if (isErr(a) || isErr(b)) return { type: ERR };
 			return { type: commonType(ck, node, a, b, '?:') ?? ERR, untyped: a.untyped && b.untyped };
 		}
@@ -198,7 +201,8 @@ function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 	}
 	switch (ent.kind) {
 		case 'const':
-			return { type: ent.type, lit: ent.value, entity: ent, untyped: false };
+			// Kernel constants (EINVAL, PAGE_SHIFT, HZ) are never negative.
+			return { type: ent.type, lit: ent.value, entity: ent, untyped: false, nonneg: ent.external };
 		case 'var':
 			return { type: ent.type, lvalue: ent.mutable, entity: ent, embedded: ent.isObject };
 		case 'func':
@@ -338,7 +342,7 @@ function asArith(ck: Checker, node: Node, i: ExprInfo, op: string): IntType | un
 }
 
 function isNonNegativeConst(i: ExprInfo): boolean {
-	return i.lit !== undefined && i.lit >= 0n;
+	return (i.lit !== undefined && i.lit >= 0n) || !!i.nonneg;
 }
 
 /** Usual arithmetic conversions with the subset's signedness rule. */
@@ -459,8 +463,9 @@ function checkBinary(ck: Checker, node: import('ts-morph').BinaryExpression, wan
 			return { type: BOOL };
 		}
 	}
-	const a = checkExpr(ck, ln, { kind: op === '<<' || op === '>>' || op === '>>>' ? 'value' : 'operand' });
-	const b = checkExpr(ck, rn, op === '<<' || op === '>>' || op === '>>>' ? { kind: 'shift' } : { kind: 'operand' });
+	const shift = op === '<<' || op === '>>' || op === '>>>';
+	const a = checkExpr(ck, ln, shift ? { kind: 'value' } : { kind: 'operand' });
+	const b = checkExpr(ck, rn, shift ? { kind: 'shift' } : { kind: 'operand', other: isErr(a) ? undefined : a.type });
 	if (isErr(a) || isErr(b)) return { type: ERR };
 	return binaryResult(ck, node, op, a, b, ln, rn, want);
 }
@@ -489,6 +494,9 @@ function binaryResult(
 					return { type: ERR };
 				}
 				if (a.type.kind === 'ptr' && b.type.kind === 'ptr') return { type: BOOL };
+				// A pointer against a file-scope object: its address.
+				const [p, o] = a.type.kind === 'ptr' ? [a.type, b] : [b.type as Extract<CType, { kind: 'ptr' }>, a];
+				if (o.embedded && sameType(p.to, o.type)) return { type: BOOL };
 				ck.report(node, 'KTS2009', typeName(a.type), typeName(b.type), 'compare a pointer with a pointer or null');
 				return { type: ERR };
 			}

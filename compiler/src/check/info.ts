@@ -17,6 +17,8 @@ export interface ExprInfo {
 	entity?: Entity;
 	/** A local made with local(): a C scalar whose address is passed. */
 	outLocal?: boolean;
+	/** Known not to be negative (kernel constants): mixes with unsigned freely. */
+	nonneg?: boolean;
 	/** A local or parameter (for `#define`-free constant checks). */
 	local?: LocalInfo;
 }

@@ -50,6 +50,11 @@ export interface FuncEntity extends Base {
 	kind: 'func';
 	type: FuncType;
 	exported: boolean;
+	/**
+	 * Non-static in C, declared in the unit's header: tagged @global,
+	 * exported with EXPORT_SYMBOL_GPL(), or imported by another unit.
+	 */
+	global: boolean;
 	/** Handled by the compiler rather than called as is. */
 	intrinsic?: string;
 	/** A function-like macro: lvalue arguments are passed as written. */
@@ -112,7 +117,7 @@ export function jsDocTags(node: Node): Map<string, string> {
 }
 
 /** Tags the compiler reads; other @words (kernel-doc @param:) stay in the text. */
-const COMPILER_TAGS = /^@(c|header|intrinsic|macro|iterator|format|typedef|conversion|value|subject|anonymous)\b/;
+const COMPILER_TAGS = /^@(c|header|intrinsic|macro|iterator|format|typedef|conversion|value|nonneg|subject|anonymous|global)\b/;
 
 /**
  * The text of a declaration's JSDoc, as written, minus the compiler's own
@@ -204,6 +209,12 @@ export class Model {
 		if (external) this.preludeNames.add(name);
 	}
 
+	/** `field = new T()`: an embedded struct of type T. */
+	embeddedType(init: Node | undefined): CType | undefined {
+		if (!init || !Node.isNewExpression(init) || init.getArguments().length) return undefined;
+		return this.structs.get(init.getExpression().getText())?.type;
+	}
+
 	/** Fill struct fields once every struct name is known. */
 	finishStructs(): void {
 		for (const ent of this.structs.values()) {
@@ -211,8 +222,7 @@ export class Model {
 			for (const p of cls.getProperties()) {
 				if (p.hasModifier(SyntaxKind.PrivateKeyword)) continue;
 				const tn = p.getTypeNode();
-				if (!tn) continue; // reported by the subset checker
-				const type = this.typeFromNode(tn);
+				const type = tn ? this.typeFromNode(tn) : this.embeddedType(p.getInitializer());
 				if (type) ent.type.fields.set(p.getName(), { name: p.getName(), type, comment: jsDocText(p) });
 			}
 		}
@@ -292,13 +302,18 @@ export class Model {
 		if (external && intType(name) && tags.has('conversion'))
 			return { kind: 'intconv', name, cname: name, external, node: fn, target: intType(name)! };
 		// Intrinsics are checked by the compiler itself, not by their signature.
+		// Iteration macros are typed by the for-of that uses them;
+		// variadic (format) arguments by the format.
 		const intrinsic = tags.has('intrinsic');
-		const params = fn.getParameters().map((p) => {
-			const tn = p.getTypeNode();
-			return { name: p.getName(), type: (!intrinsic && tn && this.typeFromNode(tn)) || VOID };
-		});
+		const params = fn
+			.getParameters()
+			.filter((p) => !p.isRestParameter())
+			.map((p) => {
+				const tn = p.getTypeNode();
+				return { name: p.getName(), type: (!intrinsic && tn && this.typeFromNode(tn)) || VOID };
+			});
 		const rt = fn.getReturnTypeNode();
-		const ret = rt && !intrinsic ? (this.typeFromNode(rt) ?? VOID) : VOID;
+		const ret = rt && !intrinsic && !tags.has('iterator') ? (this.typeFromNode(rt) ?? VOID) : VOID;
 		return {
 			kind: 'func',
 			name,
@@ -308,6 +323,7 @@ export class Model {
 			node: fn,
 			type: { kind: 'func', ret, params },
 			exported: fn.isExported(),
+			global: external || tags.has('global'),
 			intrinsic: tags.has('intrinsic') ? tags.get('intrinsic') || name : undefined,
 			macro: tags.has('macro'),
 			iterator: tags.has('iterator'),
@@ -340,8 +356,10 @@ export class Model {
 			};
 		}
 		// kmod-src: the type checker (check/decls.ts) types these; the model
-		// records what it can from the annotation.
-		const type = tn ? this.typeFromNode(tn) : undefined;
+		// records what it can from the annotation. Tables, attribute lists
+		// and module parameters are typed by check/decls.ts alone.
+		const special = tn && Node.isTypeReference(tn) && ['Table', 'attribute_list', 'Param'].includes(tn.getTypeName().getText());
+		const type = tn && !special ? this.typeFromNode(tn) : undefined;
 		if (!type) return undefined;
 		return {
 			kind: 'var',

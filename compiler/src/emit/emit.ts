@@ -30,7 +30,11 @@ export interface EmitOptions {
 }
 
 function sourceList(u: LoweredUnit, rootDir: string): string {
-	return u.sources.map((s) => relative(rootDir, s)).join(', ');
+	const files = u.sources.map((s) => relative(rootDir, s));
+	// A directory unit: name the directory and its files, not every path.
+	const dirs = new Set(files.map((f) => f.slice(0, f.lastIndexOf('/'))));
+	if (files.length > 1 && dirs.size === 1) return `the files in ${[...dirs][0]}/`;
+	return files.join(', ');
 }
 
 function includeText(includes: LoweredUnit['includes']): string {
@@ -75,7 +79,7 @@ export function emitUnit(u: LoweredUnit, opts: EmitOptions): OutputFile[] {
 				unit: u.name,
 				source,
 				guard,
-				forward: fwd.length ? fwd.map((s) => `${s};`).join('\n') + '\n\n' : '',
+				forward: '#include <linux/types.h>\n\n' + (fwd.length ? fwd.map((s) => `${s};`).join('\n') + '\n\n' : ''),
 				body: printDecls(u.header),
 			}),
 		});

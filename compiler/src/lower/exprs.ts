@@ -61,6 +61,25 @@ export function literalText(text: string, value: bigint, type: CType | undefined
 	return digits + suffix;
 }
 
+/** Is the value of `node` only tested for truth (if/while/for/!/&&/||)? */
+function isCondition(node: Node): boolean {
+	const p = node.getParent();
+	if (!p) return false;
+	if (Node.isIfStatement(p) || Node.isWhileStatement(p) || Node.isDoStatement(p)) return p.getExpression() === node;
+	if (Node.isForStatement(p)) return p.getCondition() === node;
+	if (Node.isParenthesizedExpression(p)) return isCondition(p);
+	if (Node.isBinaryExpression(p) && ['&&', '||'].includes(p.getOperatorToken().getText())) return true;
+	if (Node.isPrefixUnaryExpression(p) && p.getOperatorToken() === SyntaxKind.ExclamationToken) return true;
+	return false;
+}
+
+/** The suffix that gives a literal the C type `t` (or one as wide). */
+function typedSuffix(t: CType, value: bigint): string {
+	if (t.kind !== 'int' || value > INT_MAX) return '';
+	if (t.bits === 64) return t.std.includes('long long') ? (t.signed ? 'LL' : 'ULL') : t.signed ? 'L' : 'UL';
+	return t.signed || t.bits < 32 ? '' : 'U';
+}
+
 function isBigLiteral(node: Node): boolean {
 	return node.getKind() === SyntaxKind.BigIntLiteral;
 }
@@ -116,7 +135,14 @@ export function lowerExpr(lw: Lowerer, node: Expression): C.Expr {
 		case SyntaxKind.BinaryExpression: {
 			const be = node.asKindOrThrow(SyntaxKind.BinaryExpression);
 			const op = be.getOperatorToken().getText();
-			if (op in ASSIGNOP) return { k: 'assign', op: ASSIGNOP[op], l: lowerExpr(lw, be.getLeft()), r: lowerExpr(lw, be.getRight()) };
+			if (op in ASSIGNOP)
+				return { k: 'assign', op: ASSIGNOP[op], l: lowerExpr(lw, be.getLeft()), r: lowerValue(lw, be.getRight(), ck.info(be.getLeft()).type) };
+			// x === null is !x; x !== null is x (or !!x as a value): kernel style.
+			if ((op === '===' || op === '!==') && be.getRight().getKind() === SyntaxKind.NullKeyword) {
+				const x = lowerExpr(lw, be.getLeft());
+				if (op === '===') return { k: 'unary', op: '!', e: x };
+				return isCondition(be) ? x : { k: 'unary', op: '!', e: { k: 'unary', op: '!', e: x } };
+			}
 			let l = lowerExpr(lw, be.getLeft());
 			let r = lowerExpr(lw, be.getRight());
 			// Comparing a pointer with a file-scope object: its address.
@@ -151,6 +177,18 @@ export function lowerExpr(lw: Lowerer, node: Expression): C.Expr {
 		}
 	}
 	throw new Error(`internal: cannot lower ${node.getKindName()} (the checker should have rejected it)`);
+}
+
+/**
+ * A value stored into `target` (assigned, returned, initialised): a
+ * file-scope object or an embedded struct stored into a pointer is its
+ * address.
+ */
+export function lowerValue(lw: Lowerer, node: Expression, target: CType): C.Expr {
+	const e = lowerExpr(lw, node);
+	const info = lw.ck.exprInfo.get(node);
+	if (target.kind === 'ptr' && info && (info.embedded || info.outLocal) && info.type.kind !== 'array') return C.addr(e);
+	return e;
 }
 
 /** An argument or value, adjusted as the checker decided. */
@@ -196,6 +234,10 @@ export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
 	const args = node.getArguments() as Expression[];
 	const conv = ck.convInfo.get(node);
 	if (conv) {
+		// A converted literal is a literal of that type: ulong(1) is 1UL.
+		const a = ck.exprInfo.get(args[0]);
+		if (a?.untyped && a.lit !== undefined && a.lit >= 0n && conv.target.kind === 'int')
+			return C.num(literalText(args[0].getText(), a.lit, conv.target, false, false) + typedSuffix(conv.target, a.lit));
 		const inner = lowerExpr(lw, args[0]);
 		return conv.cast ? { k: 'cast', type: conv.target, e: inner } : inner;
 	}
@@ -230,6 +272,8 @@ export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
 		}
 		case 'sizeof':
 			return { k: 'sizeof_type', type: structTypeArg(lw, args[0]) };
+		case 'offsetof':
+			return C.call('offsetof', [{ k: 'type_arg', type: structTypeArg(lw, args[0]) }, C.id((args[1] as import('ts-morph').StringLiteral).getLiteralValue())], pos);
 		case 'container_of':
 			lw.headers.add('linux/container_of.h');
 			return C.call(

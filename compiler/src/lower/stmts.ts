@@ -5,7 +5,8 @@
 import { type Block, type Expression, type FunctionDeclaration, Node, type Statement, SyntaxKind } from 'ts-morph';
 import * as C from '../c/ast.js';
 import type { FunctionPlan, HoistedDecl } from '../check/stmts.js';
-import { lowerArg, lowerExpr } from './exprs.js';
+import type { CType } from '../c/types.js';
+import { lowerArg, lowerExpr, lowerValue } from './exprs.js';
 import type { Lowerer } from './lowerer.js';
 
 /** Comments written before a node in the source, as text. */
@@ -39,6 +40,7 @@ class FnLowering {
 	constructor(
 		readonly lw: Lowerer,
 		readonly plan: FunctionPlan,
+		readonly ret: CType,
 	) {}
 
 	declsOf(cblock: Node): C.Stmt[] {
@@ -61,7 +63,7 @@ class FnLowering {
 			const a = init.asKindOrThrow(SyntaxKind.CallExpression).getArguments()[0] as Expression | undefined;
 			return a ? lowerExpr(this.lw, a) : undefined;
 		}
-		return lowerExpr(this.lw, init);
+		return lowerValue(this.lw, init, d.type);
 	}
 
 	/** A block's statements with its hoisted declarations first. */
@@ -74,10 +76,14 @@ class FnLowering {
 
 	stmts(stmts: Statement[]): C.Stmt[] {
 		const out: C.Stmt[] = [];
+		let afterDecl = false;
 		for (const [i, s] of stmts.entries()) {
 			const lowered = this.stmt(s);
 			if (!lowered.length) continue;
-			if (i > 0 && blankBefore(s) && out.length) out.push({ k: 'blank' });
+			// The blank line TypeScript style puts after a declaration is
+			// noise once the declaration became an assignment.
+			if (i > 0 && blankBefore(s) && out.length && !afterDecl) out.push({ k: 'blank' });
+			afterDecl = Node.isVariableStatement(s);
 			for (const c of leadingComments(s)) out.push({ k: 'comment', text: c });
 			out.push(...lowered);
 		}
@@ -166,7 +172,7 @@ class FnLowering {
 			}
 			case SyntaxKind.ReturnStatement: {
 				const e = s.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression();
-				return [{ k: 'return', e: e && lowerExpr(lw, e), pos }];
+				return [{ k: 'return', e: e && lowerValue(lw, e, this.ret), pos }];
 			}
 			case SyntaxKind.BreakStatement: {
 				const label = s.asKindOrThrow(SyntaxKind.BreakStatement).getLabel()?.getText();
@@ -188,7 +194,8 @@ class FnLowering {
 
 export function lowerFunctionBody(lw: Lowerer, fn: FunctionDeclaration): C.Block {
 	const plan = lw.ck.plans.get(fn)!;
-	const f = new FnLowering(lw, plan);
+	const ent = lw.ck.model.entityOf(fn);
+	const f = new FnLowering(lw, plan, ent && ent.kind === 'func' ? ent.type.ret : { kind: 'void', name: 'void' });
 	const body = fn.getBody() as Block;
 	return { k: 'block', body: f.block(body, body.getStatements()) };
 }

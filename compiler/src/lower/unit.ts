@@ -8,7 +8,7 @@ import { isSentinel, tableDim, type TopItem, type UnitDecls } from '../check/dec
 import { jsDocText } from '../check/model.js';
 import { lowerExpr } from './exprs.js';
 import { Lowerer } from './lowerer.js';
-import { lowerFunctionBody } from './stmts.js';
+import { leadingComments, lowerFunctionBody } from './stmts.js';
 
 export interface LoweredUnit {
 	name: string;
@@ -33,7 +33,7 @@ function funcDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'func' }>): C.FuncDe
 		name: ent.cname,
 		ret: ent.type.ret,
 		params: ent.type.params,
-		isStatic: !ent.exported,
+		isStatic: !ent.global,
 		body: lowerFunctionBody(lw, it.node),
 		comment: jsDocText(it.node),
 		pos: lw.pos(it.node),
@@ -82,7 +82,8 @@ function structDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'struct' }>): C.St
 	const fields = [...it.ent.type.fields.values()].map((f) => {
 		lw.useType(f.type);
 		const prop = cls.getProperty(f.name)!;
-		return { name: f.name, type: f.type, comment: f.comment, blankBefore: /\n[ \t]*\n/.test(prop.getFullText().slice(0, prop.getLeadingTriviaWidth())) };
+		const comment = f.comment ?? (leadingComments(prop).join('\n') || undefined);
+		return { name: f.name, type: f.type, comment, blankBefore: /\n[ \t]*\n/.test(prop.getFullText().slice(0, prop.getLeadingTriviaWidth())) };
 	});
 	if (fields.length) fields[0].blankBefore = false;
 	return { k: 'struct', name: it.ent.type.name, fields, comment: jsDocText(cls), pos: lw.pos(cls) };
@@ -133,29 +134,28 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 				note(referencedFuncs(lw, () => (d = funcDecl(lw, it))));
 				funcs.set(it.ent.name, d);
 				body.push(d);
-				if (it.ent.exported) header.push({ k: 'proto', name: d.name, ret: d.ret, params: d.params, isStatic: false });
+				if (it.ent.global) header.push({ k: 'proto', name: d.name, ret: d.ret, params: d.params, isStatic: false });
 				break;
 			}
 			case 'struct': {
 				const d = structDecl(lw, it);
-				(it.node.isExported() ? header : body).push(d);
+				(ck.crossUnit.has(it.node) ? header : body).push(d);
 				break;
 			}
 			case 'enum': {
 				const d = enumDecl(lw, it);
-				(it.node.isExported() ? header : body).push(d);
+				(ck.crossUnit.has(it.node) ? header : body).push(d);
 				break;
 			}
 			case 'define': {
 				const d: C.Define = { k: 'define', name: it.ent.cname, value: defineValue(lw, it.node.getInitializerOrThrow()), comment: jsDocText(it.node), pos: lw.pos(it.node) };
-				const exported = it.node.getVariableStatement()?.isExported();
-				(exported ? header : body).push(d);
+				(ck.crossUnit.has(it.node) ? header : body).push(d);
 				break;
 			}
 			case 'global': {
 				const init = it.node.getInitializer();
 				lw.useType(it.ent.type);
-				const exported = it.node.getVariableStatement()?.isExported();
+				const exported = ck.crossUnit.has(it.node);
 				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !exported, init: init && lowerExpr(lw, init), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
 				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: false } });
 				break;

@@ -1,0 +1,78 @@
+/**
+ * The daemon: every daemon_sleep seconds, the Dirty chunks of pages that
+ * saw no write for barrier_idle seconds become Clean. Each page is cleaned
+ * behind its own barrier; writes to other pages go on, and the array is
+ * never suspended.
+ */
+import { clear_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
+import { READ_ONCE } from '../kernel/compiler';
+import { HZ, jiffies, time_before } from '../kernel/jiffies';
+import { md_bitmap_wq, mdname } from '../kernel/md';
+import { PAGE_SHIFT } from '../kernel/mm';
+import { pr_warn } from '../kernel/printk';
+import { container_of } from '../kernel/stddef';
+import { type bool, type Ptr, type uint, ulong } from '../kernel/types';
+import { queue_delayed_work, to_delayed_work, type work_struct } from '../kernel/workqueue';
+import { llbitmap_flush_dirty } from './io';
+import {
+	BITMAP_DATA_OFFSET,
+	llbitmap,
+	llbitmap_apply,
+	llbitmap_flag,
+	llbitmap_page_flag,
+	llbitmap_pctl,
+	llbitmap_resume,
+	llbitmap_suspend,
+} from './llbitmap';
+import { llbitmap_action } from './state';
+
+/** Apply an action to the chunks whose state bytes live in page `idx`. */
+export function llbitmap_apply_page(bitmap: Ptr<llbitmap>, idx: uint, action: llbitmap_action): void {
+	const start: uint = idx === 0 ? 0 : (idx << PAGE_SHIFT) - BITMAP_DATA_OFFSET;
+	const end: uint = ((idx + 1) << PAGE_SHIFT) - BITMAP_DATA_OFFSET - 1;
+
+	llbitmap_apply(bitmap, start, end, action);
+}
+
+/**
+ * Turn the Dirty chunks of idle pages (of every page if `all`) Clean, and
+ * write them. Nothing is cleaned while the array is degraded: a re-added
+ * member must recover everything written since it left.
+ */
+export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
+	const mddev = bitmap.mddev;
+	let cleaned = false;
+
+	if (mddev.degraded)
+		return;
+	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++) {
+		const pctl = llbitmap_pctl(bitmap, idx);
+		const flush = test_and_clear_bit(llbitmap_page_flag.LLPageFlush, pctl.flags);
+
+		if (!test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
+			continue;
+		if (!all && !flush && time_before(jiffies, READ_ONCE(pctl.expire)))
+			continue;
+		if (llbitmap_suspend(bitmap, idx)) {
+			pr_warn('md/llbitmap: %s: writes to bitmap page %u did not drain; cleaning it later\n', mdname(mddev), idx);
+			continue;
+		}
+		clear_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
+		llbitmap_apply_page(bitmap, idx, llbitmap_action.BitmapActionDaemon);
+		llbitmap_resume(bitmap, idx);
+		cleaned = true;
+	}
+	if (cleaned) {
+		bitmap.events_cleared = mddev.events;
+		llbitmap_flush_dirty(bitmap);
+	}
+}
+
+export function llbitmap_daemon_fn(work: Ptr<work_struct>): void {
+	const bitmap = container_of(to_delayed_work(work), llbitmap, 'daemon_work');
+
+	if (test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
+		return;
+	llbitmap_clean(bitmap, false);
+	queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
+}

@@ -1,0 +1,256 @@
+/**
+ * The bitmap in memory: one page per 4 KiB of the on-disk bitmap, read
+ * once when the bitmap is created; the state bytes, the blocks that must be
+ * written, and the per-page barrier between writes and the daemon.
+ */
+import { atomic64_t, atomic_t, smp_mb__before_atomic } from '../kernel/atomic';
+import { Bits, set_bit, test_bit } from '../kernel/bitops';
+import { READ_ONCE, WRITE_ONCE } from '../kernel/compiler';
+import { HZ, jiffies } from '../kernel/jiffies';
+import { md_wakeup_thread, MD_RECOVERY_NEEDED, type mddev } from '../kernel/md';
+import { offset_in_page, type page, PAGE_SHIFT } from '../kernel/mm';
+import { mutex } from '../kernel/mutex';
+import {
+	percpu_ref,
+	percpu_ref_is_dying,
+	percpu_ref_is_zero,
+	percpu_ref_kill,
+	percpu_ref_put,
+	percpu_ref_resurrect,
+	percpu_ref_tryget_live,
+} from '../kernel/percpu-refcount';
+import { ETIMEDOUT } from '../kernel/errno';
+import { container_of } from '../kernel/stddef';
+import { type bool, div, type int, long, type Mem, type Ptr, type u64, type u8, type uint, ulong } from '../kernel/types';
+import { wait_event, wait_event_timeout, wait_queue_head_t, wake_up } from '../kernel/wait';
+import { delayed_work, work_struct } from '../kernel/workqueue';
+import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from './state';
+
+/** Bytes of the on-disk bitmap before the first state byte: the superblock. */
+export const BITMAP_DATA_OFFSET = 1024;
+
+/** llbitmap_page_ctl->flags */
+export enum llbitmap_page_flag {
+	/** Some of the page's blocks must be written. */
+	LLPageDirty = 0,
+	/** The daemon cleans the page at its next run, idle or not. */
+	LLPageFlush,
+	/** The page has Dirty chunks. */
+	LLPageHasDirty,
+}
+
+/** llbitmap->flags */
+export enum llbitmap_flag {
+	/** Some block of some page must be written. */
+	LLBitmapPending = 0,
+	/** Bitmap writes failed on every member: the bitmap is off. */
+	LLBitmapWriteError,
+	/** The bitmap is older than the array. */
+	LLBitmapStale,
+	/** Being destroyed: no new daemon work. */
+	LLBitmapShutdown,
+}
+
+/** One page of the bitmap. */
+export class llbitmap_page_ctl {
+	/** The page's bytes: the superblock (page 0) and one state byte per chunk. */
+	state!: Mem<u8>;
+	page!: Ptr<page>;
+	/** jiffies after which the daemon may clean the page. */
+	expire: ulong = 0n;
+	flags = new Bits();
+	/** The page's blocks (io_size bytes each) that must be written. */
+	dirty = new Bits();
+	wait = new wait_queue_head_t();
+	/** Writes in flight to the page's chunks: the daemon's barrier. */
+	active = new percpu_ref();
+}
+
+export class llbitmap {
+	mddev!: Ptr<mddev>;
+	pctl!: Mem<Ptr<llbitmap_page_ctl> | null>;
+	nr_pages: uint = 0;
+	/** Bytes per bitmap write: the array's logical block size. */
+	io_size: uint = 0;
+	blocks_per_page: uint = 0;
+
+	/** Sectors per chunk (a power of two) and its log2. */
+	chunksize: ulong = 0n;
+	chunkshift: ulong = 0n;
+	chunks: uint = 0;
+	/** Sectors of bitmap space on each member. */
+	space: ulong = 0n;
+
+	/** Seconds between daemon runs. */
+	daemon_sleep: ulong = 0n;
+	/** Seconds without writes before a page is cleaned. */
+	barrier_idle: ulong = 0n;
+	/** jiffies of the last cond_end_sync() checkpoint. */
+	last_end_sync: ulong = 0n;
+	/** Array events when bits were last cleared on a healthy array. */
+	events_cleared: u64 = 0n;
+	flags = new Bits();
+	/** raid4/5/6: a chunk is in sync when its parity is. */
+	parity: bool = false;
+
+	daemon_work = new delayed_work();
+	unplug_work = new work_struct();
+	/** Serialises the bitmap's writes. */
+	io_mutex = new mutex();
+	/** Flushes in progress (see llbitmap_unplug()). */
+	flushing = new atomic_t();
+	/** Bitmap writes in flight, and their waiters. */
+	pending_io = new atomic_t();
+	io_wait = new wait_queue_head_t();
+	/** Blocks written since the bitmap was created. */
+	writes = new atomic64_t();
+
+	behind_writes = new atomic_t();
+	behind_wait = new wait_queue_head_t();
+}
+
+/** The llbitmap of an array (NULL when it has none). */
+export function mddev_llbitmap(mddev: Ptr<mddev>): Ptr<llbitmap> | null {
+	return mddev.bitmap as Ptr<llbitmap> | null;
+}
+
+/** The page holding chunk `chunk`'s state byte. */
+export function llbitmap_page_of(chunk: uint): uint {
+	return (chunk + BITMAP_DATA_OFFSET) >>> PAGE_SHIFT;
+}
+
+export function llbitmap_pctl(llbitmap: Ptr<llbitmap>, idx: uint): Ptr<llbitmap_page_ctl> {
+	return llbitmap.pctl[idx]!;
+}
+
+/** The state of a chunk; a byte that is no state reads as NeedSync. */
+export function llbitmap_read(llbitmap: Ptr<llbitmap>, chunk: uint): llbitmap_state {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+	const c = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT).state[offset_in_page(pos)];
+
+	if (c >= llbitmap_state.BitStateCount)
+		return llbitmap_state.BitNeedSync;
+	return c as llbitmap_state;
+}
+
+/**
+ * Note that byte `offset` of a page changed: its block must be written.
+ * The order matters to llbitmap_unplug(): the byte, then the block's bit,
+ * then the page's bit, then the bitmap's.
+ */
+export function llbitmap_mark_block(llbitmap: Ptr<llbitmap>, pctl: Ptr<llbitmap_page_ctl>, offset: uint): void {
+	/* the state byte is stored before its block is marked */
+	smp_mb__before_atomic();
+	set_bit(div(offset, llbitmap.io_size), pctl.dirty);
+	/* the block is marked before its page */
+	smp_mb__before_atomic();
+	set_bit(llbitmap_page_flag.LLPageDirty, pctl.flags);
+	/* the page is marked before the bitmap: pairs with llbitmap_unplug() */
+	smp_mb__before_atomic();
+	set_bit(llbitmap_flag.LLBitmapPending, llbitmap.flags);
+}
+
+/** Set the state of a chunk; its block goes to disk at the next unplug. */
+export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, chunk: uint): void {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
+	const offset = offset_in_page(pos);
+
+	pctl.state[offset] = state;
+	if (state === llbitmap_state.BitDirty && !test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
+		set_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
+	llbitmap_mark_block(llbitmap, pctl, offset);
+}
+
+/**
+ * Apply an action to chunks [start, end] (clamped to the bitmap) and return
+ * the last new state, BitNone if nothing changed. Producing NeedSync on a
+ * healthy array asks md for a resync.
+ */
+export function llbitmap_apply(llbitmap: Ptr<llbitmap>, start: uint, end: uint, action: llbitmap_action): llbitmap_state {
+	const mddev = llbitmap.mddev;
+	const degraded = mddev.degraded !== 0;
+	let state: llbitmap_state = llbitmap_state.BitNone;
+	let need_sync = false;
+
+	if (test_bit(llbitmap_flag.LLBitmapWriteError, llbitmap.flags) || start >= llbitmap.chunks)
+		return llbitmap_state.BitNone;
+	if (end >= llbitmap.chunks)
+		end = llbitmap.chunks - 1;
+	for (let chunk = start; chunk <= end; chunk++) {
+		const c = llbitmap_read(llbitmap, chunk);
+
+		state = llbitmap_state_machine[c][action] as llbitmap_state;
+		if (degraded) {
+			/* a re-added member recovers what was written meanwhile */
+			if (action === llbitmap_action.BitmapActionStartwrite && state === llbitmap_state.BitDirty)
+				state = llbitmap_state.BitNeedSync;
+			/* and what may have been in flight when it failed */
+			else if (action === llbitmap_action.BitmapActionStartsync && c === llbitmap_state.BitDirty)
+				state = llbitmap_state.BitSyncing;
+		} else if (action === llbitmap_action.BitmapActionStartwrite && c === llbitmap_state.BitUnwritten && llbitmap.parity) {
+			/* parity of a never written stripe is not built yet */
+			state = llbitmap_state.BitNeedSync;
+		}
+		if (state === llbitmap_state.BitNone)
+			continue;
+		llbitmap_write(llbitmap, state, chunk);
+		if (state === llbitmap_state.BitNeedSync)
+			need_sync = true;
+	}
+	if (need_sync && !degraded) {
+		set_bit(MD_RECOVERY_NEEDED, mddev.recovery);
+		md_wakeup_thread(mddev.thread);
+	}
+	return state;
+}
+
+/**
+ * A write to page `idx` starts: take the page's barrier, so the daemon
+ * cannot clean the page under the write. Taken before the state changes:
+ * otherwise the daemon could turn a fresh Dirty back to Clean.
+ */
+export function llbitmap_raise_barrier(llbitmap: Ptr<llbitmap>, idx: uint): void {
+	const pctl = llbitmap_pctl(llbitmap, idx);
+	const expire = jiffies + llbitmap.barrier_idle * ulong(HZ);
+
+	while (!percpu_ref_tryget_live(pctl.active))
+		wait_event(pctl.wait, () => !percpu_ref_is_dying(pctl.active));
+	/* one store per page and tick, not per write */
+	if (READ_ONCE(pctl.expire) !== expire)
+		WRITE_ONCE(pctl, 'expire', expire);
+}
+
+export function llbitmap_release_barrier(llbitmap: Ptr<llbitmap>, idx: uint): void {
+	percpu_ref_put(llbitmap_pctl(llbitmap, idx).active);
+}
+
+/** The last write to a page ended while the daemon waits for it. */
+export function llbitmap_active_release(ref: Ptr<percpu_ref>): void {
+	const pctl = container_of(ref, llbitmap_page_ctl, 'active');
+
+	wake_up(pctl.wait);
+}
+
+/**
+ * Stop new writes to page `idx` and wait (a second at most) for those in
+ * flight. On timeout the page is revived, so no writer waits forever.
+ */
+export function llbitmap_suspend(llbitmap: Ptr<llbitmap>, idx: uint): int {
+	const pctl = llbitmap_pctl(llbitmap, idx);
+
+	percpu_ref_kill(pctl.active);
+	if (!wait_event_timeout(pctl.wait, () => percpu_ref_is_zero(pctl.active), long(HZ))) {
+		percpu_ref_resurrect(pctl.active);
+		wake_up(pctl.wait);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+export function llbitmap_resume(llbitmap: Ptr<llbitmap>, idx: uint): void {
+	const pctl = llbitmap_pctl(llbitmap, idx);
+
+	percpu_ref_resurrect(pctl.active);
+	wake_up(pctl.wait);
+}

@@ -1,0 +1,360 @@
+/**
+ * The bitmap_operations md calls, the md_mod.llbitmap parameter that
+ * selects them for new arrays, and the bitmap's life: create, load, flush,
+ * destroy.
+ */
+import { atomic_dec_and_test, atomic_inc, atomic_read, atomic_set, atomic64_set } from '../kernel/atomic';
+import { set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
+import { bdev_logical_block_size } from '../kernel/blkdev';
+import { EBUSY, EINVAL, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
+import { HZ } from '../kernel/jiffies';
+import {
+	MaxSector,
+	MD_HAS_JOURNAL,
+	MD_RECOVERY_NEEDED,
+	md_bitmap_wq,
+	md_wakeup_thread,
+	mdname,
+	type mddev,
+	mddev_is_dm,
+} from '../kernel/md';
+import { type bitmap_operations, md_bitmap_stats } from '../kernel/md-bitmap';
+import { PAGE_SIZE } from '../kernel/mm';
+import { type Param, module_param } from '../kernel/module';
+import { mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex';
+import { pr_err, pr_notice } from '../kernel/printk';
+import { GFP_KERNEL, kfree, kzalloc } from '../kernel/slab';
+import { memset } from '../kernel/string';
+import { type bool, div, type int, local, type Out, type Ptr, type sector_t, sizeof, uint, ulong, type VoidPtr } from '../kernel/types';
+import { init_waitqueue_head, wait_event, wake_up, wq_has_sleeper } from '../kernel/wait';
+import { cancel_delayed_work_sync, flush_work, INIT_DELAYED_WORK, INIT_WORK, queue_delayed_work } from '../kernel/workqueue';
+import { llbitmap_clean, llbitmap_daemon_fn } from './daemon';
+import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_unplug, llbitmap_unplug_fn } from './io';
+import {
+	llbitmap,
+	llbitmap_apply,
+	llbitmap_flag,
+	llbitmap_page_of,
+	llbitmap_read,
+	llbitmap_raise_barrier,
+	llbitmap_release_barrier,
+	mddev_llbitmap,
+} from './llbitmap';
+import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitmap_read_all, llbitmap_write_sb } from './sb';
+import { llbitmap_action, llbitmap_state } from './state';
+import { llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_start_sync } from './sync';
+import { md_llbitmap_group } from './sysfs';
+
+const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'Use the lockless bitmap for arrays created from now on (0/1)');
+
+function llbitmap_check_support(mddev: Ptr<mddev>): int {
+	if (mddev.bitmap_info.file) {
+		pr_err('md/llbitmap: %s: the lockless bitmap cannot be kept in a file; use --bitmap=internal, or load md_mod with llbitmap=0\n', mdname(mddev));
+		return -EINVAL;
+	}
+	if (mddev.bitmap_info.external) {
+		pr_err('md/llbitmap: %s: external metadata is not supported\n', mdname(mddev));
+		return -EOPNOTSUPP;
+	}
+	if (!mddev.persistent || mddev_is_dm(mddev)) {
+		pr_err('md/llbitmap: %s: the array needs md superblocks\n', mdname(mddev));
+		return -EOPNOTSUPP;
+	}
+	if (test_bit(MD_HAS_JOURNAL, mddev.flags)) {
+		pr_notice('md/llbitmap: %s: an array with a journal cannot have a bitmap\n', mdname(mddev));
+		return -EBUSY;
+	}
+	if (!mddev.meta_file) {
+		pr_err('md/llbitmap: %s: no meta disk (the array was created before md_mod.llbitmap=1)\n', mdname(mddev));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+function llbitmap_create(mddev: Ptr<mddev>, slot: int): int {
+	let ret: int;
+
+	/* md-cluster keeps one bitmap per node: classic bitmap only */
+	if (slot !== -1)
+		return -EOPNOTSUPP;
+	ret = llbitmap_check_support(mddev);
+	if (ret)
+		return ret;
+	const bitmap = kzalloc(llbitmap, GFP_KERNEL);
+
+	if (!bitmap)
+		return -ENOMEM;
+	bitmap.mddev = mddev;
+	bitmap.io_size = bdev_logical_block_size(mddev.gendisk.part0);
+	bitmap.blocks_per_page = div(uint(PAGE_SIZE), bitmap.io_size);
+	bitmap.daemon_sleep = DEFAULT_DAEMON_SLEEP;
+	bitmap.barrier_idle = DEFAULT_BARRIER_IDLE;
+	bitmap.parity = mddev.level === 4 || mddev.level === 5 || mddev.level === 6;
+	INIT_DELAYED_WORK(bitmap.daemon_work, llbitmap_daemon_fn);
+	INIT_WORK(bitmap.unplug_work, llbitmap_unplug_fn);
+	mutex_init(bitmap.io_mutex);
+	init_waitqueue_head(bitmap.io_wait);
+	init_waitqueue_head(bitmap.behind_wait);
+	atomic_set(bitmap.flushing, 0);
+	atomic_set(bitmap.pending_io, 0);
+	atomic_set(bitmap.behind_writes, 0);
+	atomic64_set(bitmap.writes, 0n);
+
+	ret = llbitmap_read_all(bitmap);
+	if (ret) {
+		llbitmap_free_pages(bitmap);
+		kfree(bitmap);
+		return ret;
+	}
+	mutex_lock(mddev.bitmap_info.mutex);
+	mddev.bitmap = bitmap;
+	mddev.bitmap_info.chunksize = bitmap.chunksize << 9n;
+	mddev.bitmap_info.daemon_sleep = bitmap.daemon_sleep * ulong(HZ);
+	mutex_unlock(mddev.bitmap_info.mutex);
+	return 0;
+}
+
+/**
+ * The array starts: after a crash, what was being written or synced needs
+ * a resync; if the bitmap is older than the array, everything written does.
+ */
+function llbitmap_load(mddev: Ptr<mddev>): int {
+	const bitmap = mddev_llbitmap(mddev);
+	let action = llbitmap_action.BitmapActionReload;
+	let need_sync = false;
+
+	if (!bitmap)
+		return 0;
+	if (test_and_clear_bit(llbitmap_flag.LLBitmapStale, bitmap.flags))
+		action = llbitmap_action.BitmapActionStale;
+	mutex_lock(mddev.bitmap_info.mutex);
+	llbitmap_apply(bitmap, 0, bitmap.chunks - 1, action);
+	for (let chunk: uint = 0; chunk < bitmap.chunks && !need_sync; chunk++)
+		need_sync = llbitmap_read(bitmap, chunk) === llbitmap_state.BitNeedSync;
+	mutex_unlock(mddev.bitmap_info.mutex);
+	llbitmap_flush_dirty(bitmap);
+	/* md believes the array clean; the bitmap knows better */
+	if (need_sync && !mddev.degraded && mddev.resync_offset === MaxSector) {
+		mddev.resync_offset = 0n;
+		set_bit(MD_RECOVERY_NEEDED, mddev.recovery);
+		md_wakeup_thread(mddev.thread);
+	}
+	queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
+	return 0;
+}
+
+function llbitmap_destroy(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap)
+		return;
+	/* no daemon or unplug work may run once the pages are gone */
+	set_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags);
+	cancel_delayed_work_sync(bitmap.daemon_work);
+	flush_work(bitmap.unplug_work);
+	mutex_lock(mddev.bitmap_info.mutex);
+	mddev.bitmap = null;
+	mutex_unlock(mddev.bitmap_info.mutex);
+	llbitmap_free_pages(bitmap);
+	kfree(bitmap);
+}
+
+/** The array stops: every Dirty chunk becomes Clean on disk. */
+function llbitmap_flush(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap)
+		return;
+	llbitmap_clean(bitmap, true);
+	llbitmap_flush_dirty(bitmap);
+}
+
+function llbitmap_enabled(mddev: Ptr<mddev>): bool {
+	const bitmap = mddev_llbitmap(mddev);
+
+	return !!bitmap && !test_bit(llbitmap_flag.LLBitmapWriteError, bitmap.flags);
+}
+
+/** A member joined: it gets the whole bitmap at the next write. */
+function llbitmap_write_all(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap)
+		llbitmap_mark_all(bitmap);
+}
+
+function llbitmap_dirty_bits(mddev: Ptr<mddev>, s: ulong, e: ulong): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap)
+		llbitmap_apply(bitmap, uint(s), uint(e), llbitmap_action.BitmapActionStartwrite);
+}
+
+/** The daemon runs from its own delayed work; md's periodic call has nothing to do. */
+function llbitmap_daemon_work(mddev: Ptr<mddev>): void {}
+
+/** Chunks [first, last] a write of `sectors` at `offset` touches; false if none. */
+function llbitmap_write_range(bitmap: Ptr<llbitmap>, offset: sector_t, sectors: ulong, first: Out<uint>, last: Out<uint>): bool {
+	/* an empty write (a flush) dirties nothing: offset - 1 would wrap */
+	if (!sectors)
+		return false;
+	first.set(uint(offset >> bitmap.chunkshift));
+	if (first.get() >= bitmap.chunks)
+		return false;
+	last.set(uint((offset + sectors - 1n) >> bitmap.chunkshift));
+	if (last.get() >= bitmap.chunks)
+		last.set(bitmap.chunks - 1);
+	return true;
+}
+
+/**
+ * A write starts: its chunks become Dirty. Nothing else happens - no lock,
+ * no IO - unless a chunk was not Dirty already; then its block is written
+ * by the next unplug, before the data.
+ */
+function llbitmap_startwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): int {
+	const bitmap = mddev_llbitmap(mddev)!;
+	const first = local<uint>(0);
+	const last = local<uint>(0);
+
+	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+		return 0;
+	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
+		llbitmap_raise_barrier(bitmap, idx);
+	llbitmap_apply(bitmap, first.get(), last.get(), llbitmap_action.BitmapActionStartwrite);
+	return 0;
+}
+
+function llbitmap_endwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): void {
+	const bitmap = mddev_llbitmap(mddev)!;
+	const first = local<uint>(0);
+	const last = local<uint>(0);
+
+	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+		return;
+	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
+		llbitmap_release_barrier(bitmap, idx);
+}
+
+function llbitmap_start_behind_write(mddev: Ptr<mddev>): void {
+	atomic_inc(mddev_llbitmap(mddev)!.behind_writes);
+}
+
+function llbitmap_end_behind_write(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev)!;
+
+	if (atomic_dec_and_test(bitmap.behind_writes))
+		wake_up(bitmap.behind_wait);
+}
+
+function llbitmap_wait_behind_writes(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap && atomic_read(bitmap.behind_writes) > 0)
+		wait_event(bitmap.behind_wait, () => atomic_read(bitmap.behind_writes) === 0);
+}
+
+function llbitmap_update_sb(data: VoidPtr | null): void {
+	const bitmap = data as Ptr<llbitmap> | null;
+
+	if (!bitmap || test_bit(llbitmap_flag.LLBitmapWriteError, bitmap.flags))
+		return;
+	llbitmap_write_sb(bitmap);
+}
+
+function llbitmap_get_stats(data: VoidPtr | null, stats: Ptr<md_bitmap_stats>): int {
+	const bitmap = data as Ptr<llbitmap> | null;
+
+	if (!bitmap)
+		return -ENOENT;
+	memset(stats, 0, sizeof(md_bitmap_stats));
+	stats.events_cleared = bitmap.events_cleared;
+	stats.behind_writes = atomic_read(bitmap.behind_writes);
+	stats.behind_wait = wq_has_sleeper(bitmap.behind_wait);
+	stats.pages = ulong(bitmap.nr_pages);
+	stats.file_pages = ulong(bitmap.nr_pages);
+	stats.sync_size = bitmap.mddev.resync_max_sectors;
+	return 0;
+}
+
+function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: int, init: bool): int {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap)
+		return 0;
+	pr_err('md/llbitmap: %s: resizing an array with the lockless bitmap is not supported; remove the bitmap first\n', mdname(mddev));
+	return -EOPNOTSUPP;
+}
+
+/* md-cluster: the lockless bitmap has no per-node bitmaps. */
+function llbitmap_sync_with_cluster(mddev: Ptr<mddev>, old_lo: sector_t, old_hi: sector_t, new_lo: sector_t, new_hi: sector_t): void {}
+
+function llbitmap_get_from_slot(mddev: Ptr<mddev>, slot: int): VoidPtr | null {
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+function llbitmap_copy_from_slot(mddev: Ptr<mddev>, slot: int, lo: Out<sector_t>, hi: Out<sector_t>, clear_bits: bool): int {
+	return -EOPNOTSUPP;
+}
+
+function llbitmap_set_pages(data: VoidPtr | null, pages: ulong): void {}
+
+function llbitmap_free(data: VoidPtr | null): void {}
+
+const llbitmap_ops: bitmap_operations = {
+	enabled: llbitmap_enabled,
+	create: llbitmap_create,
+	resize: llbitmap_resize,
+	load: llbitmap_load,
+	destroy: llbitmap_destroy,
+	flush: llbitmap_flush,
+	write_all: llbitmap_write_all,
+	dirty_bits: llbitmap_dirty_bits,
+	unplug: llbitmap_unplug,
+	daemon_work: llbitmap_daemon_work,
+
+	start_behind_write: llbitmap_start_behind_write,
+	end_behind_write: llbitmap_end_behind_write,
+	wait_behind_writes: llbitmap_wait_behind_writes,
+
+	startwrite: llbitmap_startwrite,
+	endwrite: llbitmap_endwrite,
+	start_sync: llbitmap_start_sync,
+	end_sync: llbitmap_end_sync,
+	cond_end_sync: llbitmap_cond_end_sync,
+	close_sync: llbitmap_close_sync,
+
+	update_sb: llbitmap_update_sb,
+	get_stats: llbitmap_get_stats,
+
+	sync_with_cluster: llbitmap_sync_with_cluster,
+	get_from_slot: llbitmap_get_from_slot,
+	copy_from_slot: llbitmap_copy_from_slot,
+	set_pages: llbitmap_set_pages,
+	free: llbitmap_free,
+
+	group: md_llbitmap_group,
+};
+
+/**
+ * md_llbitmap_select - give a new array the lockless bitmap if md_mod.llbitmap is set
+ * @mddev: the array being initialised
+ *
+ * Returns true if it did; md gives the classic bitmap otherwise.
+ * @global
+ */
+export function md_llbitmap_select(mddev: Ptr<mddev>): bool {
+	if (!md_llbitmap_param.get())
+		return false;
+	mddev.bitmap_ops = llbitmap_ops;
+	return true;
+}
+
+/**
+ * md_llbitmap_active - whether an array uses the lockless bitmap
+ * @mddev: the array
+ * @global
+ */
+export function md_llbitmap_active(mddev: Ptr<mddev>): bool {
+	return mddev.bitmap_ops === llbitmap_ops;
+}

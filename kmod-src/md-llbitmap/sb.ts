@@ -1,0 +1,301 @@
+/**
+ * The superblock (the first 1 KiB of the bitmap, LLBITMAP_MAGIC, version
+ * 6), the bitmap's geometry, and reading the bitmap when it is created.
+ */
+import { set_bit } from '../kernel/bitops';
+import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
+import { EINVAL, ENOMEM, ENOSPC } from '../kernel/errno';
+import { type bitmap_super_t } from '../kernel/md-bitmap';
+import { MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
+import { __free_page, alloc_page, kmap_local_page, kunmap_local, type page, page_address, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
+import { init_waitqueue_head } from '../kernel/wait';
+import { percpu_ref_exit, percpu_ref_init, PERCPU_REF_ALLOW_REINIT } from '../kernel/percpu-refcount';
+import { pr_err, pr_info, pr_warn } from '../kernel/printk';
+import { __GFP_ZERO, GFP_NOIO, kcalloc, kfree, kzalloc } from '../kernel/slab';
+import { memcmp, memcpy, memset } from '../kernel/string';
+import { is_power_of_2 } from '../kernel/bitops';
+import { type bool, type int, loff_t, type Ptr, ptr_to, type sector_t, size_t, u32, uint, ulong } from '../kernel/types';
+import { md_meta_set_capacity } from '../md_meta';
+import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_read_page } from './io';
+import {
+	BITMAP_DATA_OFFSET,
+	llbitmap,
+	llbitmap_active_release,
+	llbitmap_flag,
+	llbitmap_mark_block,
+	llbitmap_page_ctl,
+	llbitmap_pctl,
+	llbitmap_write,
+} from './llbitmap';
+import { llbitmap_state } from './state';
+
+export const LLBITMAP_MAGIC = 0x6d746963;
+export const LLBITMAP_MAJOR = 6;
+/** The classic bitmap's magic: mdadm writes its superblock when creating. */
+const BITMAP_MAGIC = 0x6d746962;
+/** Smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
+const LLBITMAP_MIN_CHUNK: ulong = 128n;
+/** Most bitmap space used, in sectors: 128 KiB. */
+const LLBITMAP_MAX_SPACE: ulong = 256n;
+/** Space mdadm always reserves, in sectors: enough to read the first page. */
+const LLBITMAP_MIN_SPACE: ulong = 8n;
+export const DEFAULT_DAEMON_SLEEP: ulong = 30n;
+export const DEFAULT_BARRIER_IDLE: ulong = 5n;
+
+/** Bitmap space mdadm reserves for a member of `size` sectors. */
+function llbitmap_default_space(size: sector_t): ulong {
+	if (size < 64n * 2n)
+		return 0n;
+	if (size - 64n * 2n >= 200n * 1024n * 1024n * 2n)
+		return 128n * 2n;
+	if (size - 4n * 2n > 8n * 1024n * 1024n * 2n)
+		return 64n * 2n;
+	return 4n * 2n;
+}
+
+/**
+ * Sectors the bitmap may use on each member: what md knows, else what the
+ * superblock found on disk (ours or mdadm's) records, else mdadm's default;
+ * never more than lies between the bitmap and the data.
+ */
+function llbitmap_space(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): ulong {
+	const mddev = bitmap.mddev;
+	let space = mddev.bitmap_info.space;
+	const magic = le32_to_cpu(sb.magic);
+
+	if (!space && (magic === LLBITMAP_MAGIC || magic === BITMAP_MAGIC))
+		space = ulong(le32_to_cpu(sb.sectors_reserved));
+	if (!space)
+		space = llbitmap_default_space(mddev.dev_sectors);
+	if (space > LLBITMAP_MAX_SPACE)
+		space = LLBITMAP_MAX_SPACE;
+	/* after the superblock (1.1, 1.2): up to the data */
+	if (mddev.bitmap_info.offset > 0) {
+		for (const rdev of rdev_for_each(mddev)) {
+			const start = loff_t(rdev.sb_start) + mddev.bitmap_info.offset;
+
+			if (rdev.raid_disk < 0 || loff_t(rdev.data_offset) <= start)
+				continue;
+			if (ulong(loff_t(rdev.data_offset) - start) < space)
+				space = ulong(loff_t(rdev.data_offset) - start);
+		}
+	}
+	return space;
+}
+
+/** Chunk size and count for `sectors` of array in `space` sectors of bitmap. */
+function llbitmap_geometry(bitmap: Ptr<llbitmap>, sectors: sector_t, chunksize: ulong): void {
+	const room = (bitmap.space << 9n) - ulong(BITMAP_DATA_OFFSET);
+	let shift = ulong(0);
+
+	while (ulong(1) << shift < chunksize)
+		shift++;
+	while ((sectors + (ulong(1) << shift) - 1n) >> shift > room)
+		shift++;
+	bitmap.chunkshift = shift;
+	bitmap.chunksize = ulong(1) << shift;
+	bitmap.chunks = uint((sectors + bitmap.chunksize - 1n) >> shift);
+}
+
+/** Allocate page `idx` of the bitmap around `page` (read from disk). */
+function llbitmap_add_page(bitmap: Ptr<llbitmap>, idx: uint, page: Ptr<page>): int {
+	const pctl = kzalloc(llbitmap_page_ctl, GFP_NOIO);
+
+	if (!pctl)
+		return -ENOMEM;
+	if (percpu_ref_init(pctl.active, llbitmap_active_release, PERCPU_REF_ALLOW_REINIT, GFP_NOIO)) {
+		kfree(pctl);
+		return -ENOMEM;
+	}
+	pctl.page = page;
+	pctl.state = page_address(page);
+	init_waitqueue_head(pctl.wait);
+	bitmap.pctl[idx] = pctl;
+	return 0;
+}
+
+export function llbitmap_free_pages(bitmap: Ptr<llbitmap>): void {
+	if (!bitmap.pctl)
+		return;
+	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++) {
+		const pctl = bitmap.pctl[idx];
+
+		if (!pctl)
+			continue;
+		__free_page(pctl.page);
+		percpu_ref_exit(pctl.active);
+		kfree(pctl);
+	}
+	kfree(bitmap.pctl);
+}
+
+/** Allocate and read every page of the bitmap; page 0 is already read. */
+function llbitmap_alloc_pages(bitmap: Ptr<llbitmap>, page0: Ptr<page>): int {
+	let ret: int;
+
+	bitmap.nr_pages = uint((bitmap.space << 9n) + PAGE_SIZE - 1n) >>> PAGE_SHIFT;
+	bitmap.pctl = kcalloc(size_t(bitmap.nr_pages), ptr_to(llbitmap_page_ctl), GFP_NOIO)!;
+	if (!bitmap.pctl)
+		return -ENOMEM;
+	ret = llbitmap_add_page(bitmap, 0, page0);
+	if (ret)
+		return ret;
+	for (let idx: uint = 1; idx < bitmap.nr_pages; idx++) {
+		const page = alloc_page(GFP_NOIO | __GFP_ZERO);
+
+		if (!page)
+			return -ENOMEM;
+		ret = llbitmap_read_page(bitmap, idx, page);
+		if (!ret)
+			ret = llbitmap_add_page(bitmap, idx, page);
+		if (ret) {
+			__free_page(page);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/** Fill the superblock in page 0 from the bitmap and the array. */
+function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
+	const mddev = bitmap.mddev;
+	const sb = kmap_local_page(llbitmap_pctl(bitmap, 0).page) as Ptr<bitmap_super_t>;
+
+	if (mddev.events < bitmap.events_cleared)
+		bitmap.events_cleared = mddev.events;
+	sb.magic = cpu_to_le32(LLBITMAP_MAGIC);
+	sb.version = cpu_to_le32(LLBITMAP_MAJOR);
+	memcpy(sb.uuid, mddev.uuid, 16n);
+	sb.events = cpu_to_le64(mddev.events);
+	sb.events_cleared = cpu_to_le64(bitmap.events_cleared);
+	sb.sync_size = cpu_to_le64(mddev.resync_max_sectors);
+	sb.state = cpu_to_le32(0);
+	sb.chunksize = cpu_to_le32(u32(bitmap.chunksize << 9n));
+	sb.daemon_sleep = cpu_to_le32(u32(bitmap.daemon_sleep));
+	sb.write_behind = cpu_to_le32(u32(mddev.bitmap_info.max_write_behind));
+	sb.sectors_reserved = cpu_to_le32(u32(bitmap.space));
+	sb.nodes = cpu_to_le32(0);
+	kunmap_local(sb);
+}
+
+/** Write the superblock now. */
+export function llbitmap_write_sb(bitmap: Ptr<llbitmap>): void {
+	const pctl = llbitmap_pctl(bitmap, 0);
+
+	llbitmap_fill_sb(bitmap);
+	for (let offset: uint = 0; offset < BITMAP_DATA_OFFSET; offset += bitmap.io_size)
+		llbitmap_mark_block(bitmap, pctl, offset);
+	llbitmap_flush_dirty(bitmap);
+}
+
+/**
+ * A new bitmap. On a new array raid1/raid10 chunks start Unwritten (no
+ * initial resync); raid4/5/6 chunks start NeedSync unless the array was
+ * created clean (--assume-clean), since their parity is not built yet. A
+ * bitmap added to a running array covers data: Clean, or NeedSync if the
+ * array is not in sync.
+ */
+function llbitmap_init_new(bitmap: Ptr<llbitmap>): int {
+	const mddev = bitmap.mddev;
+	const in_sync = mddev.resync_offset === MaxSector;
+	let state = llbitmap_state.BitUnwritten;
+
+	llbitmap_geometry(bitmap, mddev.resync_max_sectors, LLBITMAP_MIN_CHUNK);
+	if (mddev.pers || bitmap.parity)
+		state = in_sync ? llbitmap_state.BitClean : llbitmap_state.BitNeedSync;
+	pr_info('md/llbitmap: %s: new bitmap, %u chunks of %lu KiB, all %s\n', mdname(mddev), bitmap.chunks, bitmap.chunksize >> 1n,
+		state === llbitmap_state.BitUnwritten ? 'unwritten' : in_sync ? 'clean' : 'to sync');
+	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++)
+		llbitmap_write(bitmap, state, chunk);
+	llbitmap_fill_sb(bitmap);
+	llbitmap_mark_all(bitmap);
+	llbitmap_flush_dirty(bitmap);
+	return 0;
+}
+
+/** Check the superblock of a bitmap found on disk and take its geometry. */
+function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): int {
+	const mddev = bitmap.mddev;
+	const chunksize = ulong(le32_to_cpu(sb.chunksize) >>> 9);
+	const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
+	const events = le64_to_cpu(sb.events);
+
+	if (le32_to_cpu(sb.version) !== LLBITMAP_MAJOR) {
+		pr_err('md/llbitmap: %s: bitmap version %u, expected %d\n', mdname(mddev), le32_to_cpu(sb.version), LLBITMAP_MAJOR);
+		return -EINVAL;
+	}
+	if (memcmp(sb.uuid, mddev.uuid, 16n)) {
+		pr_err('md/llbitmap: %s: bitmap belongs to another array\n', mdname(mddev));
+		return -EINVAL;
+	}
+	if (!is_power_of_2(chunksize) || chunksize < LLBITMAP_MIN_CHUNK) {
+		pr_err('md/llbitmap: %s: bad bitmap chunk size %lu sectors\n', mdname(mddev), chunksize);
+		return -EINVAL;
+	}
+	llbitmap_geometry(bitmap, mddev.resync_max_sectors, chunksize);
+	if (bitmap.chunksize !== chunksize) {
+		pr_err('md/llbitmap: %s: %llu sectors do not fit in %lu sectors of bitmap with %lu-sector chunks\n', mdname(mddev),
+			mddev.resync_max_sectors, bitmap.space, chunksize);
+		return -ENOSPC;
+	}
+	if (daemon_sleep >= 1n && daemon_sleep <= 3600n)
+		bitmap.daemon_sleep = daemon_sleep;
+	bitmap.events_cleared = le64_to_cpu(sb.events_cleared);
+	if (events < mddev.events) {
+		pr_warn('md/llbitmap: %s: bitmap is out of date (%llu < %llu): everything written will be resynced\n', mdname(mddev),
+			events, mddev.events);
+		set_bit(llbitmap_flag.LLBitmapStale, bitmap.flags);
+	}
+	return 0;
+}
+
+/**
+ * Read the bitmap from the members, or make a new one if they hold none
+ * (the first assembly after mdadm --create writes the classic bitmap's
+ * superblock, which this replaces).
+ */
+export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
+	const mddev = bitmap.mddev;
+	let ret: int;
+	let fresh: bool;
+	const page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
+
+	if (!page0)
+		return -ENOMEM;
+	/* the first page tells how large the bitmap is */
+	md_meta_set_capacity(mddev, LLBITMAP_MIN_SPACE);
+	ret = llbitmap_read_page(bitmap, 0, page0);
+	if (ret) {
+		__free_page(page0);
+		return ret;
+	}
+	const sb = kmap_local_page(page0) as Ptr<bitmap_super_t>;
+
+	fresh = le32_to_cpu(sb.magic) !== LLBITMAP_MAGIC;
+	bitmap.space = llbitmap_space(bitmap, sb);
+	kunmap_local(sb);
+	if (bitmap.space < LLBITMAP_MIN_SPACE) {
+		pr_err('md/llbitmap: %s: no space for a bitmap\n', mdname(mddev));
+		__free_page(page0);
+		return -ENOSPC;
+	}
+	md_meta_set_capacity(mddev, bitmap.space);
+	ret = llbitmap_alloc_pages(bitmap, page0);
+	if (ret) {
+		if (!bitmap.pctl || !bitmap.pctl[0])
+			__free_page(page0);
+		return ret;
+	}
+	if (fresh) {
+		/* nothing on disk is ours: start from zeroes */
+		for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
+			memset(llbitmap_pctl(bitmap, idx).state, 0, size_t(PAGE_SIZE));
+		return llbitmap_init_new(bitmap);
+	}
+	const sb2 = kmap_local_page(page0) as Ptr<bitmap_super_t>;
+
+	ret = llbitmap_init_existing(bitmap, sb2);
+	kunmap_local(sb2);
+	return ret;
+}
+
