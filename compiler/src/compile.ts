@@ -9,6 +9,10 @@ import { lowerUnit } from './lower/unit.js';
 
 export interface CompileOptions {
 	lineDirectives?: boolean;
+	/** The kernel declaration layer (default: <srcDir>/kernel). */
+	preludeDir?: string;
+	/** Compile exactly these files under srcDir, each as its own unit. */
+	files?: string[];
 }
 
 export interface CompileResult {
@@ -20,7 +24,7 @@ export interface CompileResult {
 export function compile(srcDir: string, opts: CompileOptions = {}): CompileResult {
 	const diags = new Diagnostics();
 	const root = resolve(srcDir, '..');
-	const fe = loadProject(srcDir, diags);
+	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files });
 	if (!fe.units.length) {
 		diags.reportAt(resolve(srcDir), '', 0, 0, 'KTS0002', srcDir);
 		return { diagnostics: diags, files: [], units: [] };

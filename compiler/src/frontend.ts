@@ -100,9 +100,16 @@ function dependencyOrder(files: SourceFile[]): SourceFile[] {
 	return out;
 }
 
-export function loadProject(srcDir: string, diags: Diagnostics): Frontend {
+export interface LoadOptions {
+	/** The kernel declaration layer (default: <srcDir>/kernel). */
+	preludeDir?: string;
+	/** Compile exactly these files, each as its own unit (tests). */
+	files?: string[];
+}
+
+export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOptions = {}): Frontend {
 	srcDir = resolve(srcDir);
-	const kernelDir = join(srcDir, 'kernel');
+	const kernelDir = resolve(opts.preludeDir ?? join(srcDir, 'kernel'));
 	const project = new Project({ compilerOptions: COMPILER_OPTIONS, skipAddingFilesFromTsConfig: true });
 	project.addSourceFileAtPath(KTS_LIB);
 	const preludeFiles = existsSync(kernelDir)
@@ -110,9 +117,9 @@ export function loadProject(srcDir: string, diags: Diagnostics): Frontend {
 				.filter((f) => f.endsWith('.d.ts'))
 				.map((f) => project.addSourceFileAtPath(f))
 		: [];
-	const unitPaths = discoverUnits(srcDir);
+	const unitPaths = opts.files ? opts.files.map((f) => [resolve(f)]) : discoverUnits(srcDir);
 	const units: Unit[] = unitPaths.map((paths) => ({
-		name: unitName(srcDir, paths),
+		name: opts.files ? basename(paths[0]).replace(/\.ts$/, '') : unitName(srcDir, paths),
 		files: paths.map((p) => project.addSourceFileAtPath(p)),
 	}));
 	project.resolveSourceFileDependencies();
@@ -132,7 +139,7 @@ export function loadProject(srcDir: string, diags: Diagnostics): Frontend {
 		if ((d.code === 2304 || d.code === 2552) && /Cannot find name '([^']+)'/.test(text)) {
 			// An unknown identifier: most often a misspelled kernel API.
 			const name = /Cannot find name '([^']+)'/.exec(text)![1];
-			const suggestion = /Did you mean '([^']+)'/.exec(text);
+			const suggestion = /Did you mean '([^']+)'/.exec(text) ?? nearestKernelName(preludeFiles, name);
 			diags.reportAt(
 				file.fileName,
 				source,
@@ -140,7 +147,7 @@ export function loadProject(srcDir: string, diags: Diagnostics): Frontend {
 				d.length ?? 1,
 				'KTS3001',
 				name,
-				suggestion ? `; did you mean '${suggestion[1]}'?` : '',
+				suggestion ? `; did you mean '${suggestion[1]}?` : '',
 			);
 			continue;
 		}
@@ -162,6 +169,26 @@ export function loadProject(srcDir: string, diags: Diagnostics): Frontend {
 		diags.reportAt(file.fileName, source, d.start, d.length ?? 1, 'KTS0001', `TS${d.code}: ${text}`);
 	}
 	return { project, srcDir, kernelDir, units, preludeFiles };
+}
+
+function distance(a: string, b: string): number {
+	const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+	for (let j = 1; j <= b.length; j++) d[0][j] = j;
+	for (let i = 1; i <= a.length; i++)
+		for (let j = 1; j <= b.length; j++)
+			d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+	return d[a.length][b.length];
+}
+
+/** The kernel declaration layer's closest name, as "name' (kernel/file" for the message. */
+function nearestKernelName(prelude: SourceFile[], name: string): [string, string] | null {
+	let best: [number, string, string] | undefined;
+	for (const sf of prelude)
+		for (const [n] of sf.getExportedDeclarations()) {
+			const dist = distance(n, name);
+			if (dist <= 2 && (!best || dist < best[0])) best = [dist, n, basename(sf.getFilePath()).replace(/\.d\.ts$/, '')];
+		}
+	return best ? [best[1], `${best[1]}' (from kernel/${best[2]})`] : null;
 }
 
 export function isPreludeFile(fe: Frontend, sf: SourceFile): boolean {

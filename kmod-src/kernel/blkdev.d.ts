@@ -18,7 +18,7 @@ export declare class block_device {
 export declare class gendisk {
 	disk_name: Arr<char, 32>;
 	flags: int;
-	fops: Ptr<block_device_operations>;
+	fops: Readonly<Ptr<block_device_operations>>;
 	private_data: VoidPtr;
 	part0: Ptr<block_device>;
 	queue: Ptr<request_queue>;

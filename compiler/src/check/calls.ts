@@ -140,6 +140,8 @@ function checkArg(ck: Checker, a: Expression, to: CType, ent: FuncEntity | undef
 
 function checkFormat(ck: Checker, node: CallExpression, ent: FuncEntity, fmtIndex: number, args: Expression[], info: CallInfo): boolean {
 	const fmtNode = args[fmtIndex];
+	// A format that is already wrong (a string built with +) was reported.
+	if (fmtNode && !(Node.isStringLiteral(fmtNode) || Node.isNoSubstitutionTemplateLiteral(fmtNode)) && isErr(checkExpr(ck, fmtNode))) return false;
 	if (!fmtNode || !(Node.isStringLiteral(fmtNode) || Node.isNoSubstitutionTemplateLiteral(fmtNode))) {
 		ck.report(fmtNode ?? node, 'KTS3003', ent.name);
 		return false;
@@ -237,8 +239,8 @@ function typeToken(ck: Checker, a: Expression | undefined, name: string): CType 
 		const inner = typeToken(ck, a.getArguments()[0] as Expression, name);
 		return inner && { kind: 'ptr', to: inner, view: 'struct', nullable: true };
 	}
-	ck.report(a, 'KTS3012', name);
-	return undefined;
+	// TypeScript's signature of the intrinsic admits only type tokens.
+	throw new Error(`internal: ${name}() got '${a.getText()}' as a type`);
 }
 
 function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want: Want): ExprInfo {

@@ -154,8 +154,13 @@ export class Checker {
 				this.report(node, 'KTS2009', typeName(to), typeName(f), 'pass a pointer to the right type');
 				return false;
 			}
-			if (from.embedded && (f.kind === 'struct' || f.kind === 'opaque') && (sameType(f, to.to) || to.view === 'void'))
+			if (from.embedded && (f.kind === 'struct' || f.kind === 'opaque') && (sameType(f, to.to) || to.view === 'void')) {
+				if (from.constObject && !to.constTarget) {
+					this.report(node, 'KTS2009', `const ${typeName(f)} *`, `${typeName(f)} *`, 'the object is Readonly<T>: take it as Readonly<Ptr<T>>');
+					return false;
+				}
 				return true; // lowered to &x->field
+			}
 			if (from.embedded && f.kind === 'array' && (sameType(f.of, to.to) || to.view === 'void')) return true; // array decays
 			if (from.outLocal && to.view === 'out' && from.local && sameType(from.local.type, to.to)) return true;
 			this.report(node, 'KTS2009', typeName(to), typeName(f), 'pass a pointer');

@@ -120,8 +120,8 @@ function checkFunctionDecl(ck: Checker, fn: FunctionDeclaration): FuncEntity | u
 		ck.report(fn, 'KTS1010', 'a function without a body', 'declare kernel functions in kmod-src/kernel/*.d.ts');
 		return undefined;
 	}
-	if (fn.isAsync()) ck.report(fn, 'KTS1006', 'async');
-	if (fn.isGenerator()) ck.report(fn, 'KTS1006', 'a generator');
+	if (fn.isAsync()) ck.report(fn, 'KTS1010', 'async', 'kernel code is synchronous');
+	if (fn.isGenerator()) ck.report(fn, 'KTS1010', 'a generator', 'kernel code is synchronous');
 	if (fn.getTypeParameters().length) ck.report(fn, 'KTS1007');
 	if (!fn.getReturnTypeNode()) ck.report(fn.getNameNode() ?? fn, 'KTS2001', `the return type of '${fn.getName()}'`);
 	for (const p of fn.getParameters()) {
@@ -286,10 +286,10 @@ function checkVariable(ck: Checker, vd: VariableDeclaration, items: TopItem[]): 
 			ck.report(init ?? vd, 'KTS1018');
 			return;
 		}
-		const ent: VarEntity = { kind: 'var', name: vd.getName(), cname: vd.getName(), external: false, node: vd, type, mutable: false, decl: vd, isObject: true };
+		const constQual = Node.isTypeReference(tn) && tn.getTypeName().getText() === 'Readonly';
+		const ent: VarEntity = { kind: 'var', name: vd.getName(), cname: vd.getName(), external: false, node: vd, type, mutable: false, decl: vd, isObject: true, constObject: constQual };
 		ck.model.setVar(vd, ent);
 		checkObjectLiteral(ck, init, type);
-		const constQual = Node.isTypeReference(tn) && tn.getTypeName().getText() === 'Readonly';
 		items.push({ kind: 'object', node: vd, ent, init, constQual });
 		return;
 	}
@@ -415,8 +415,9 @@ export function tableDim(en: EnumType): string {
 
 function checkTopStatement(ck: Checker, s: Node, items: TopItem[], decls: UnitDecls): void {
 	if (Node.isImportDeclaration(s)) {
-		const target = s.getModuleSpecifierSourceFile();
-		if (!target || !target.getFilePath().startsWith(ck.fe.srcDir + '/')) ck.report(s.getModuleSpecifier(), 'KTS0003', s.getModuleSpecifierValue());
+		const target = s.getModuleSpecifierSourceFile()?.getFilePath();
+		const inside = (dir: string) => !!target && target.startsWith(dir + '/');
+		if (!inside(ck.fe.srcDir) && !inside(ck.fe.kernelDir)) ck.report(s.getModuleSpecifier(), 'KTS0003', s.getModuleSpecifierValue());
 		return;
 	}
 	if (Node.isFunctionDeclaration(s)) {

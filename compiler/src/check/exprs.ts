@@ -62,8 +62,7 @@ function checkExprInner(ck: Checker, node: Expression, want: Want): ExprInfo {
 		case SyntaxKind.BigIntLiteral: {
 			const v = literalValue(node.getText());
 			if (v === undefined) {
-				if (/[.eE]/.test(node.getText()) && !/^0[xX]/.test(node.getText())) ck.report(node, 'KTS1008', node.getText());
-				else ck.report(node, 'KTS1032', node.getText());
+				ck.report(node, 'KTS1008', node.getText());
 				return { type: ERR };
 			}
 			return { type: want.kind === 'implicit' && want.type.kind === 'int' ? want.type : INT, lit: v, untyped: true };
@@ -141,10 +140,10 @@ function checkExprInner(ck: Checker, node: Expression, want: Want): ExprInfo {
 			ck.report(node, 'KTS1029');
 			return { type: ERR };
 		case SyntaxKind.AwaitExpression:
-			ck.report(node, 'KTS1006', "'await'");
+			ck.report(node, 'KTS1010', "'await'", 'kernel code is synchronous');
 			return { type: ERR };
 		case SyntaxKind.YieldExpression:
-			ck.report(node, 'KTS1006', "'yield'");
+			ck.report(node, 'KTS1010', "'yield'", 'kernel code is synchronous');
 			return { type: ERR };
 		case SyntaxKind.TypeOfExpression:
 			ck.report(node, 'KTS1016', 'typeof');
@@ -196,7 +195,7 @@ function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 	const ent = ck.model.entityOf(decl);
 	if (!ent) {
 		if (Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl)) return { type: ERR };
-		ck.report(node, 'KTS3010', name);
+		ck.report(node, 'KTS1010', `using '${name}' as a value`, 'use functions, variables and constants as values');
 		return { type: ERR };
 	}
 	switch (ent.kind) {
@@ -204,7 +203,7 @@ function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 			// Kernel constants (EINVAL, PAGE_SHIFT, HZ) are never negative.
 			return { type: ent.type, lit: ent.value, entity: ent, untyped: false, nonneg: ent.external };
 		case 'var':
-			return { type: ent.type, lvalue: ent.mutable, entity: ent, embedded: ent.isObject };
+			return { type: ent.type, lvalue: ent.mutable, entity: ent, embedded: ent.isObject, constObject: ent.constObject };
 		case 'func':
 			return { type: { ...ent.type, pointer: true }, entity: ent };
 		case 'enummember':
@@ -446,6 +445,8 @@ function checkBinary(ck: Checker, node: import('ts-morph').BinaryExpression, wan
 			ck.report(node.getOperatorToken(), 'KTS1010', "'**'", 'use a shift for powers of two');
 			return { type: ERR };
 		case '??':
+			checkExpr(ck, ln);
+			checkExpr(ck, rn);
 			ck.report(node.getOperatorToken(), 'KTS1019', '??');
 			return { type: ERR };
 		case 'in':
@@ -462,6 +463,11 @@ function checkBinary(ck: Checker, node: import('ts-morph').BinaryExpression, wan
 			if (isErr(a) || isErr(b)) return { type: ERR };
 			return { type: BOOL };
 		}
+	}
+	// String building: one report for the whole expression.
+	if (op === '+' && [ln, rn].some((n) => Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) || Node.isTemplateExpression(n))) {
+		ck.report(node, 'KTS1004');
+		return { type: ERR };
 	}
 	const shift = op === '<<' || op === '>>' || op === '>>>';
 	const a = checkExpr(ck, ln, shift ? { kind: 'value' } : { kind: 'operand' });

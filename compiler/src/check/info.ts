@@ -13,6 +13,8 @@ export interface ExprInfo {
 	lvalue?: boolean;
 	/** A struct or array stored by value inside another struct. */
 	embedded?: boolean;
+	/** A const object (a Readonly<T> table): its address is a const pointer. */
+	constObject?: boolean;
 	/** The entity an identifier or callee names. */
 	entity?: Entity;
 	/** A local made with local(): a C scalar whose address is passed. */

@@ -81,6 +81,8 @@ export interface VarEntity extends Base {
 	decl?: VariableDeclaration;
 	/** A struct-typed file-scope object (ops table, attribute group...). */
 	isObject: boolean;
+	/** Declared Readonly<T>: `static const` in C. */
+	constObject?: boolean;
 	unit?: string;
 }
 
@@ -493,8 +495,9 @@ export class Model {
 				case 'cstr':
 					return { kind: 'ptr', to: intType('char')!, view: 'str', constTarget: true };
 				case 'Readonly': {
+					// Readonly<Ptr<T>> is `const T *`.
 					const t = arg(0);
-					return t;
+					return t && t.kind === 'ptr' ? { ...t, constTarget: true } : t;
 				}
 			}
 			const it = intType(name);

@@ -41,12 +41,19 @@ function includeText(includes: LoweredUnit['includes']): string {
 	return includes.map((i) => (i.system ? `#include <${i.path}>` : `#include "${i.path}"`)).join('\n');
 }
 
-/** Structs named in prototypes: forward declarations for a header. */
-function forwardStructs(decls: C.Decl[]): string[] {
+/**
+ * What a header needs for the structs its prototypes name: kmod-src structs
+ * are declared forward; kernel ones come with their header (md's own
+ * headers are left to the includer, which has them already).
+ */
+function headerNeeds(decls: C.Decl[]): string[] {
 	const names = new Set<string>();
 	const walk = (t: CType) => {
 		if (t.kind === 'ptr') walk(t.to);
-		else if (t.kind === 'struct' && t.cname.startsWith('struct ')) names.add(t.cname);
+		else if (t.kind === 'struct' && t.cname.startsWith('struct ')) {
+			if (t.external && t.header && !t.header.startsWith('"') && t.header !== '-') names.add(`#include <${t.header}>`);
+			else names.add(`${t.cname};`);
+		}
 	};
 	for (const d of decls) {
 		if (d.k === 'proto') {
@@ -54,7 +61,7 @@ function forwardStructs(decls: C.Decl[]): string[] {
 			for (const p of d.params) walk(p.type);
 		}
 	}
-	return [...names].sort();
+	return [...names].sort((a, b) => (a.startsWith('#') === b.startsWith('#') ? a.localeCompare(b) : a.startsWith('#') ? -1 : 1));
 }
 
 export function emitUnit(u: LoweredUnit, opts: EmitOptions): OutputFile[] {
@@ -72,14 +79,14 @@ export function emitUnit(u: LoweredUnit, opts: EmitOptions): OutputFile[] {
 	});
 	if (u.headerName) {
 		const guard = `_${u.headerName.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
-		const fwd = forwardStructs(u.header);
+		const fwd = headerNeeds(u.header);
 		out.push({
 			path: `md/${u.headerName}`,
 			text: H_FILE({
 				unit: u.name,
 				source,
 				guard,
-				forward: '#include <linux/types.h>\n\n' + (fwd.length ? fwd.map((s) => `${s};`).join('\n') + '\n\n' : ''),
+				forward: ['#include <linux/types.h>', ...fwd.filter((l) => l.startsWith('#')), '', ...fwd.filter((l) => !l.startsWith('#'))].join('\n').replace(/\n*$/, '\n\n'),
 				body: printDecls(u.header),
 			}),
 		});

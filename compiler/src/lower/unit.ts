@@ -156,7 +156,9 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 				const init = it.node.getInitializer();
 				lw.useType(it.ent.type);
 				const exported = ck.crossUnit.has(it.node);
-				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !exported, init: init && lowerExpr(lw, init), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				// Statics start zeroed: no `= 0` (checkpatch).
+				const zero = !init || ck.exprInfo.get(init)?.lit === 0n;
+				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !exported, init: zero ? undefined : lowerExpr(lw, init), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
 				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: false } });
 				break;
 			}

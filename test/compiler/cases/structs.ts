@@ -1,0 +1,101 @@
+/**
+ * Golden case: structs, pointers, out-parameters, allocation, once-accesses,
+ * container_of, iteration macros and wait conditions.
+ */
+import { atomic_inc, atomic_read, atomic_t } from '../../../kmod-src/kernel/atomic';
+import { Bits, set_bit, test_bit } from '../../../kmod-src/kernel/bitops';
+import { READ_ONCE, WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
+import { ENOMEM } from '../../../kmod-src/kernel/errno';
+import { In_sync, mdname, type md_rdev, type mddev, rdev_for_each } from '../../../kmod-src/kernel/md';
+import { pr_err } from '../../../kmod-src/kernel/printk';
+import { GFP_KERNEL, kcalloc, kfree, kzalloc } from '../../../kmod-src/kernel/slab';
+import { container_of } from '../../../kmod-src/kernel/stddef';
+import { type int, local, type Mem, type Out, type Ptr, ptr_to, type sector_t, type uint, ulong } from '../../../kmod-src/kernel/types';
+import { wait_event, wait_queue_head_t, wake_up } from '../../../kmod-src/kernel/wait';
+import { INIT_WORK, work_struct } from '../../../kmod-src/kernel/workqueue';
+
+/** One slot. */
+class slot {
+	owner!: Ptr<mddev>;
+	count: ulong = 0n;
+	flags = new Bits();
+}
+
+/** A table of slots. */
+class slots {
+	/** Pointers to the slots. */
+	table!: Mem<Ptr<slot> | null>;
+	nr: uint = 0;
+	busy = new atomic_t();
+	wait = new wait_queue_head_t();
+	work = new work_struct();
+}
+
+function slots_work(work: Ptr<work_struct>): void {
+	const s = container_of(work, slots, 'work');
+
+	wake_up(s.wait);
+}
+
+function slots_alloc(nr: uint): Ptr<slots> | null {
+	const s = kzalloc(slots, GFP_KERNEL);
+
+	if (!s)
+		return null;
+	s.table = kcalloc(ulong(nr), ptr_to(slot), GFP_KERNEL)!;
+	if (!s.table) {
+		kfree(s);
+		return null;
+	}
+	s.nr = nr;
+	INIT_WORK(s.work, slots_work);
+	return s;
+}
+
+/** Out-parameters and locals whose address is taken. */
+function slot_count(s: Ptr<slot>, count: Out<ulong>): int {
+	const seen = local<ulong>(0n);
+
+	count_into(s, seen);
+	count.set(seen.get() + READ_ONCE(s.count));
+	WRITE_ONCE(s, 'count', 0n);
+	return count.get() > 0n ? 1 : 0;
+}
+
+function count_into(s: Ptr<slot>, out: Out<ulong>): void {
+	out.set(s.count);
+	if (!test_bit(0, s.flags))
+		set_bit(0, s.flags);
+}
+
+/** Iterate members; wait for a condition. */
+function in_sync_members(mddev: Ptr<mddev>, s: Ptr<slots>, start: sector_t): int {
+	let n: int = 0;
+
+	for (const rdev of rdev_for_each(mddev)) {
+		if (!test_bit(In_sync, rdev.flags))
+			continue;
+		if (rdev.sb_start < start)
+			pr_err('%s: member before %llu\n', mdname(mddev), start);
+		n++;
+	}
+	atomic_inc(s.busy);
+	wait_event(s.wait, () => atomic_read(s.busy) === 0 || n > 4);
+	return n === 0 ? -ENOMEM : n;
+}
+
+/** @global */
+export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
+	const s = slots_alloc(4);
+	const count = local<ulong>(0n);
+
+	if (!s)
+		return -ENOMEM;
+	const first = s.table[0];
+
+	if (first !== null)
+		slot_count(first, count);
+	kfree(s.table);
+	kfree(s);
+	return in_sync_members(mddev, s, rdev.sb_start);
+}

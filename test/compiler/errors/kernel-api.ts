@@ -1,0 +1,91 @@
+// Kernel API use (KTS3xxx).
+import { __ATTR_RO, type attribute_group, type mddev } from '../../../kmod-src/kernel/md';
+import { type module, module_param, type Param, THIS_MODULE } from '../../../kmod-src/kernel/module';
+import { type bio, bio_endio, type block_device_operations } from '../../../kmod-src/kernel/blkdev';
+import { pr_err, pr_info, sysfs_emit } from '../../../kmod-src/kernel/printk';
+import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
+import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
+import { WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
+import { type char, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong } from '../../../kmod-src/kernel/types';
+import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
+import { kpatch } from '../../../kmod-src/kernel/kpatch';
+
+class thing {
+	n: u32 = 0;
+	big: u64 = 0n;
+	wq = new wait_queue_head_t();
+}
+
+enum colour {
+	Red = 0,
+	Blue,
+	ColourCount,
+}
+
+function formats(a: u32, b: u64, name: cstr, fmt: cstr): void {
+	pr_info('%u %llu %s\n', a, b, name);
+	pr_info('%lu\n', a); // KTS3002
+	pr_info('%u %u\n', a); // KTS3002
+	pr_info('%d\n', name); // KTS3002
+	pr_info(fmt); // KTS3003
+	pr_info('%q\n', a); // KTS3002
+}
+
+function waits(wq: Ptr<wait_queue_head_t>, t: Ptr<thing>, flag: boolean): void {
+	wait_event(wq, () => flag); // KTS2009
+	wait_event(t.wq, is_done); // KTS3004
+}
+
+function is_done(): boolean {
+	return true;
+}
+
+function allocs(): int {
+	const t = kzalloc(thing, GFP_KERNEL);
+	if (!t)
+		return 1;
+	WRITE_ONCE(t, 'n', 1);
+	WRITE_ONCE(t, `n`, 1); // KTS3009
+	return 0;
+}
+
+function offsets(): int {
+	const off = offsetof(thing, 'n');
+	const bad = offsetof(thing, `n`); // KTS3013
+	return 0;
+}
+
+function thing_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
+	return ssize_t(sysfs_emit(page, '%d\n', 1));
+}
+
+const good_attr = __ATTR_RO('thing', thing_show);
+
+function pick(): Ptr<module> {
+	return THIS_MODULE;
+}
+
+const fops: block_device_operations = {
+	owner: pick(), // KTS3005
+	submit_bio: thing_submit,
+};
+
+function thing_submit(bio: Ptr<bio>): void {
+	bio_endio(bio);
+}
+const bad_attr = __ATTR_RO('other', thing_show); // KTS3006
+
+const lights: Table<colour, colour, u8> = { // KTS3008
+	[colour.Red]: { [colour.Red]: 0, [colour.Blue]: 1 },
+};
+
+const p1: Param<int> = module_param('bad name', 0, 0o644, 'x'); // KTS3011
+const p2: Param<u8> = module_param('p2', 0, 0o644, 'x'); // KTS3011
+const p3: Param<int> = module_param('p3', 0, 420, 'x'); // KTS3011
+
+kpatch({ file: 'x.c', line: 1, before: [], after: [], insert: 'prototypes' });
+kpatch({ file: 'x.c', line: 'one' as unknown as int, before: [], after: [] }); // KTS3007
+
+export function all(): int {
+	return 0;
+}

@@ -1,0 +1,117 @@
+// Integer and type rules (KTS2xxx).
+import { Bits } from '../../../kmod-src/kernel/bitops';
+import { GFP_KERNEL } from '../../../kmod-src/kernel/slab';
+import { type bool, type gfp_t, int, type Ptr, type s64, type u8, u32, type u64, uint, ulong } from '../../../kmod-src/kernel/types';
+
+class box {
+	v: u32 = 0;
+	flags = new Bits();
+}
+
+function missing(a: int) { // KTS2001
+	let i = 0; // KTS2001
+	return a + i;
+}
+
+function narrow_number(a: u32, b: int): u8 {
+	const c: u8 = a; // KTS2002
+	const d: uint = b; // KTS2002
+	return 0;
+}
+
+function signs(a: u32, b: int): bool {
+	return a < b; // KTS2003
+}
+
+function ranges(): u8 {
+	const a: u8 = 300; // KTS2004
+	return 0;
+}
+
+function bitwise(g: gfp_t, n: u32): gfp_t {
+	const h = g + GFP_KERNEL; // KTS2005
+	const i: gfp_t = n; // KTS2005
+	return g | GFP_KERNEL;
+}
+
+function operators(p: Ptr<box>, b: bool, x: u32): int {
+	const z = -x; // KTS2006
+	const w = ~x; // KTS2006
+	return 0;
+}
+
+function unknown_type(a: Array<u32>): int { // KTS2007
+	return 0;
+}
+
+function shift_range(a: u32): u32 {
+	return a << 40; // KTS2008
+}
+
+function expected(p: Ptr<box>): int {
+	if (p.v) return 1;
+	const q: Ptr<box> = p;
+	const r: bool = p.v === 0;
+	const s: int = r ? 1 : 0;
+	if (p.flags) // KTS2009
+		return s;
+	return 0;
+}
+
+function assign_const(): int {
+	const limit: int = 1;
+	return limit;
+}
+
+function assign_param(p: Ptr<box>): void {
+	p = p;
+	p.v = 3;
+	p.flags = p.flags; // KTS2011
+}
+
+function js_types(a: number): int { // KTS1002
+	return 0;
+}
+
+function conversion_value(): int {
+	const f = u32; // KTS2013
+	return 0;
+}
+
+function hoisting(a: int): int {
+	if (a) {
+		const t: int = 1;
+		return t;
+	}
+	out: {
+		const t: u32 = 2;
+		break out;
+	}
+	const a2: int = 0;
+	return a2;
+}
+
+function hoist_clash(a: int): int {
+	out_one: {
+		const t: int = 1;
+		if (t) break out_one;
+	}
+	out_two: {
+		const t: u32 = 2; // KTS2012
+		if (t) break out_two;
+	}
+	return 0;
+}
+
+function conversions(a: u32, b: u64): u32 {
+	const c = u32(a); // KTS2014
+	return c;
+}
+
+function casts(a: u32): u8 {
+	return a as u8; // KTS2015
+}
+
+export function all(): int {
+	return 0;
+}
