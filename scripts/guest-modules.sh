@@ -12,8 +12,9 @@ rel=$(make -s -C "$kdir" kernelrelease)
 dst=$root/lib/modules/$rel
 rm -rf "$root"
 mkdir -p "$dst/kernel" "$dst/extra"
-# Everything the tree built except its own md modules, which ours replace.
-(cd "$kdir" && find . -name '*.ko' ! -path './drivers/md/*' ! -path './build/*') | while read -r ko; do
+# Everything the tree built except its own md modules, which ours replace
+# (device-mapper stays: the fault tests use it).
+(cd "$kdir" && find . -name '*.ko' ! -path './build/*') | grep -Ev '/drivers/md/(md-mod|raid[0-9]+|md-linear|md-cluster)\.ko$' | while read -r ko; do
 	mkdir -p "$dst/kernel/$(dirname "$ko")"
 	cp "$kdir/$ko" "$dst/kernel/$ko"
 done

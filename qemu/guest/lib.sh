@@ -2,6 +2,8 @@
 # and `set -o pipefail`. Scenarios use `set -e` or check results themselves.
 
 KTS_OUT=${KTS_OUT:-/run/kts}
+# No udev runs in the guest: device-mapper makes its /dev/mapper nodes itself.
+export DM_DISABLE_UDEV=1
 
 # kts_result KEY=VALUE... : append one JSON record to results.jsonl.
 # Values that look like numbers are written as numbers.
@@ -9,7 +11,7 @@ kts_result() {
 	local json="{" sep="" kv k v
 	for kv in "$@"; do
 		k=${kv%%=*}; v=${kv#*=}
-		if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
+		if [[ $v =~ ^-?(0|[1-9][0-9]*)(\.[0-9]+)?$ ]]; then
 			json+="$sep\"$k\":$v"
 		else
 			v=${v//\\/\\\\}; v=${v//\"/\\\"}; v=${v//$'\n'/\\n}; v=${v//$'\t'/\\t}
@@ -64,4 +66,28 @@ kts_brd() {
 # kts_dmesg_clean : no kernel splat so far (the host checks too).
 kts_dmesg_clean() {
 	! dmesg | grep -E 'BUG: |WARNING: |Oops|Call Trace:|blocked for more than'
+}
+
+# kts_sysfs MD ATTR : a line-valued llbitmap metadata field (e.g. chunks).
+kts_llmeta() {
+	awk -v k="$2" '$1 == k { print $2 }' "/sys/block/$1/md/llbitmap/metadata"
+}
+
+# kts_bits MD STATE : how many chunks are in STATE (unwritten, clean, dirty,
+# "need sync", syncing) according to md/llbitmap/bits.
+kts_bits() {
+	awk -v k="$2" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == k) print v }' "/sys/block/$1/md/llbitmap/bits"
+}
+
+# kts_member_state DEV CHUNK : the state byte of CHUNK in the bitmap stored
+# on member DEV (read raw, O_DIRECT): 0 unwritten, 1 clean, 2 dirty,
+# 3 need sync, 4 syncing.
+kts_member_state() {
+	local dev=$1 chunk=$2 sb off
+	sb=$(mdadm --examine "$dev" | awk '/Super Offset/ { print $4 }')
+	off=$(kts_llmeta md0 offset)
+	local byte=$(( (sb + off) * 512 + 1024 + chunk ))
+	# one 4 KiB aligned block around the byte, for O_DIRECT
+	dd if="$dev" bs=4096 skip=$((byte / 4096)) count=1 iflag=direct status=none |
+		od -An -tu1 -j $((byte % 4096)) -N1 | tr -d ' '
 }
