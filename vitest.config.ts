@@ -1,6 +1,12 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+	resolve: {
+		// kmod-src imports the kernel declaration layer (kmod-src/kernel/*.d.ts);
+		// in Node those imports run the simulated kernel (test/sim/kernel/*.ts).
+		alias: [{ find: /^(?:\.\.?\/)+kernel\/([\w-]+)$/, replacement: resolve(import.meta.dirname, 'test/sim/kernel/$1.ts') }],
+	},
 	test: {
 		include: ['test/**/*.test.ts'],
 		// QEMU guests compete for the machine's two cores: one file at a time.

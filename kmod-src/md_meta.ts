@@ -24,6 +24,8 @@ import {
 	BIO_POOL_SIZE,
 	bioset_exit,
 	bioset_init,
+	BLK_FEAT_FUA,
+	BLK_FEAT_WRITE_CACHE,
 	BLK_OPEN_READ,
 	BLK_OPEN_WRITE,
 	BLK_STS_IOERR,
@@ -36,9 +38,9 @@ import {
 	type gendisk,
 	NUMA_NO_NODE,
 	put_disk,
+	type queue_limits,
 	REQ_FUA,
 	REQ_META,
-	REQ_PREFLUSH,
 	REQ_SYNC,
 	set_capacity,
 	submit_bio_noacct,
@@ -111,7 +113,7 @@ function md_meta_clone_to(meta: Ptr<md_meta>, parent: Ptr<bio>, rdev: Ptr<md_rde
 	ctx.rdev = rdev;
 	ctx.parent = parent;
 	clone.bi_iter.bi_sector = md_meta_sector(meta.mddev, rdev, parent.bi_iter.bi_sector);
-	clone.bi_opf = (clone.bi_opf & ~REQ_PREFLUSH) | REQ_SYNC | REQ_META;
+	clone.bi_opf |= REQ_SYNC | REQ_META;
 	clone.bi_private = ctx;
 	atomic_inc(rdev.nr_pending);
 	return ctx;
@@ -219,7 +221,7 @@ function md_meta_end_read(bio: Ptr<bio>): void {
 function md_meta_submit_bio(bio: Ptr<bio>): void {
 	const meta = bio.bi_bdev.bd_disk.private_data as Ptr<md_meta>;
 
-	/* every bitmap write is FUA on each member: a flush has nothing to add */
+	/* bitmap writes carry their own flush to each member: an empty one has nothing to add */
 	if (!bio_sectors(bio)) {
 		bio_endio(bio);
 		return;
@@ -229,6 +231,14 @@ function md_meta_submit_bio(bio: Ptr<bio>): void {
 	else
 		md_meta_read_from(meta, bio, null);
 }
+
+/*
+ * The meta disk claims a write cache with FUA, so that the block layer
+ * passes the flush and FUA of bitmap writes on to us, and we to each member.
+ */
+const md_meta_limits: queue_limits = {
+	features: BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
+};
 
 const md_meta_fops: Readonly<block_device_operations> = {
 	owner: THIS_MODULE,
@@ -255,7 +265,7 @@ export function md_alloc_meta_file(mddev: Ptr<mddev>): int {
 		if (ret)
 			break out_free_meta;
 		out_exit_bioset: {
-			const disk = blk_alloc_disk(mddev.gendisk.queue.limits, NUMA_NO_NODE);
+			const disk = blk_alloc_disk(md_meta_limits, NUMA_NO_NODE);
 
 			if (IS_ERR(disk)) {
 				ret = int(PTR_ERR(disk));

@@ -447,15 +447,19 @@ static void llbitmap_end_write(struct bio *bio)
 		wake_up(&llbitmap->io_wait);
 }
 
-/* Write `nr` blocks of page `idx` from block `block`, to every member. */
+/*
+ * Write `nr` blocks of page `idx` from block `block`, to every member. The
+ * flush first makes the data writes that completed before durable: a block
+ * that turns a chunk Clean must not reach the disk before its data.
+ */
 static void llbitmap_submit(struct llbitmap *llbitmap, unsigned int idx,
 			    unsigned int block, unsigned int nr)
 {
 	struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
-	struct bio *bio =
-		bio_alloc(llbitmap_bdev(llbitmap), 1,
-			  REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA,
-			  GFP_NOIO);
+	struct bio *bio = bio_alloc(llbitmap_bdev(llbitmap), 1,
+				    REQ_OP_WRITE | REQ_SYNC | REQ_META |
+				    REQ_PREFLUSH |
+				    REQ_FUA, GFP_NOIO);
 	unsigned int offset = block * llbitmap->io_size;
 
 	bio->bi_iter.bi_sector = ((idx << PAGE_SHIFT) + offset) >> SECTOR_SHIFT;
@@ -1337,15 +1341,22 @@ static void llbitmap_destroy(struct mddev *mddev)
 	kfree(bitmap);
 }
 
-/* The array stops: every Dirty chunk becomes Clean on disk. */
+/*
+ * The array stops: every Dirty chunk becomes Clean on disk. The daemon is
+ * held off meanwhile: two cleaners would suspend the same page twice.
+ */
 static void llbitmap_flush(struct mddev *mddev)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 
 	if (!bitmap)
 		return;
+	cancel_delayed_work_sync(&bitmap->daemon_work);
 	llbitmap_clean(bitmap, true);
 	llbitmap_flush_dirty(bitmap);
+	if (!test_bit(LLBitmapShutdown, &bitmap->flags))
+		queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
+				   bitmap->daemon_sleep * (unsigned long)HZ);
 }
 
 static bool llbitmap_enabled(struct mddev *mddev)

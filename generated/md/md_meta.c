@@ -86,7 +86,7 @@ static struct md_meta_clone *md_meta_clone_to(struct md_meta *meta,
 	ctx->parent = parent;
 	clone->bi_iter.bi_sector = md_meta_sector(meta->mddev, rdev,
 						  parent->bi_iter.bi_sector);
-	clone->bi_opf = (clone->bi_opf & ~REQ_PREFLUSH) | REQ_SYNC | REQ_META;
+	clone->bi_opf |= REQ_SYNC | REQ_META;
 	clone->bi_private = ctx;
 	atomic_inc(&rdev->nr_pending);
 	return ctx;
@@ -212,8 +212,8 @@ static void md_meta_submit_bio(struct bio *bio)
 	struct md_meta *meta = bio->bi_bdev->bd_disk->private_data;
 
 	/*
-	 * every bitmap write is FUA on each member: a flush has nothing to
-	 * add
+	 * bitmap writes carry their own flush to each member: an empty one
+	 * has nothing to add
 	 */
 	if (!bio_sectors(bio)) {
 		bio_endio(bio);
@@ -224,6 +224,10 @@ static void md_meta_submit_bio(struct bio *bio)
 	else
 		md_meta_read_from(meta, bio, NULL);
 }
+
+static struct queue_limits md_meta_limits = {
+	.features	= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
+};
 
 static const struct block_device_operations md_meta_fops = {
 	.owner		= THIS_MODULE,
@@ -251,7 +255,7 @@ int md_alloc_meta_file(struct mddev *mddev)
 			  offsetof(struct md_meta_clone, bio), 0);
 	if (ret)
 		goto out_free_meta;
-	disk = blk_alloc_disk(&mddev->gendisk->queue->limits, NUMA_NO_NODE);
+	disk = blk_alloc_disk(&md_meta_limits, NUMA_NO_NODE);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto out_exit_bioset;

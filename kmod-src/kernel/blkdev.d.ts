@@ -2,15 +2,17 @@
  * Block devices, disks and bios.
  * @header linux/blkdev.h
  */
-import type { Arr, u16, blk_mode_t, blk_opf_t, blk_status_t, bool, char, gfp_t, int, Ptr, sector_t, uint, VoidPtr } from './types';
+import type { Arr, u16, blk_features_t, blk_mode_t, blk_opf_t, blk_status_t, bool, char, gfp_t, int, Ptr, sector_t, uint, VoidPtr } from './types';
 import type { page } from './mm';
 import type { module } from './module';
 
 export declare class request_queue {
 	limits: queue_limits;
 }
+/** Fields left out of an initialiser are zero (the block layer's defaults). */
 export declare class queue_limits {
-	logical_block_size: uint;
+	features?: blk_features_t;
+	logical_block_size?: uint;
 }
 export declare class block_device {
 	bd_disk: Ptr<gendisk>;
@@ -51,6 +53,9 @@ export declare const REQ_META: blk_opf_t;
 export declare const REQ_FUA: blk_opf_t;
 export declare const REQ_PREFLUSH: blk_opf_t;
 export declare const REQ_IDLE: blk_opf_t;
+/** The disk has a volatile write cache: flushes and FUA reach its driver. */
+export declare const BLK_FEAT_WRITE_CACHE: blk_features_t;
+export declare const BLK_FEAT_FUA: blk_features_t;
 export declare const BLK_STS_OK: blk_status_t;
 export declare const BLK_STS_IOERR: blk_status_t;
 export declare const BLK_OPEN_READ: blk_mode_t;

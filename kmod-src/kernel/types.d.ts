@@ -185,6 +185,9 @@ export type blk_status_t = number;
 /** sparse __bitwise `blk_mode_t`: its own constants and & | ^ ~ only. */
 export type blk_mode_t = number;
 
+/** sparse __bitwise `blk_features_t`: its own constants and & | ^ ~ only. */
+export type blk_features_t = number;
+
 /** sparse __bitwise `fmode_t`: its own constants and & | ^ ~ only. */
 export type fmode_t = number;
 

@@ -14,6 +14,7 @@ import {
 	REQ_META,
 	REQ_OP_READ,
 	REQ_OP_WRITE,
+	REQ_PREFLUSH,
 	REQ_SYNC,
 	SECTOR_SHIFT,
 	submit_bio,
@@ -62,10 +63,14 @@ function llbitmap_end_write(bio: Ptr<bio>): void {
 		wake_up(llbitmap.io_wait);
 }
 
-/** Write `nr` blocks of page `idx` from block `block`, to every member. */
+/**
+ * Write `nr` blocks of page `idx` from block `block`, to every member. The
+ * flush first makes the data writes that completed before durable: a block
+ * that turns a chunk Clean must not reach the disk before its data.
+ */
 function llbitmap_submit(llbitmap: Ptr<llbitmap>, idx: uint, block: uint, nr: uint): void {
 	const pctl = llbitmap_pctl(llbitmap, idx);
-	const bio = bio_alloc(llbitmap_bdev(llbitmap), 1, REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA, GFP_NOIO);
+	const bio = bio_alloc(llbitmap_bdev(llbitmap), 1, REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_PREFLUSH | REQ_FUA, GFP_NOIO);
 	const offset = block * llbitmap.io_size;
 
 	bio.bi_iter.bi_sector = sector_t(((idx << PAGE_SHIFT) + offset) >>> SECTOR_SHIFT);

@@ -159,14 +159,20 @@ function llbitmap_destroy(mddev: Ptr<mddev>): void {
 	kfree(bitmap);
 }
 
-/** The array stops: every Dirty chunk becomes Clean on disk. */
+/**
+ * The array stops: every Dirty chunk becomes Clean on disk. The daemon is
+ * held off meanwhile: two cleaners would suspend the same page twice.
+ */
 function llbitmap_flush(mddev: Ptr<mddev>): void {
 	const bitmap = mddev_llbitmap(mddev);
 
 	if (!bitmap)
 		return;
+	cancel_delayed_work_sync(bitmap.daemon_work);
 	llbitmap_clean(bitmap, true);
 	llbitmap_flush_dirty(bitmap);
+	if (!test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
+		queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
 }
 
 function llbitmap_enabled(mddev: Ptr<mddev>): bool {

@@ -113,7 +113,7 @@ export function render(doc: Doc, startCol: number, width = 80, alignCol = startC
 		const { doc: d, mode } = cmd;
 		if (typeof d === 'string') {
 			out += d;
-			col += d.length;
+			col = advance(col, d);
 			continue;
 		}
 		switch (d.t) {
@@ -205,6 +205,12 @@ function renderSep(sep: Doc, breakHere: boolean, alignCol: number): string {
 	const flatText = render(group(sep), 0, Infinity);
 	if (!breakHere) return flatText;
 	return flatText.replace(/[ \t]+$/, '') + '\n' + pad(alignCol);
+}
+
+/** The column after printing `s` from column `col` (tabs to 8). */
+function advance(col: number, s: string): number {
+	for (const ch of s) col = ch === '\t' ? (Math.floor(col / TAB) + 1) * TAB : ch === '\n' ? 0 : col + 1;
+	return col;
 }
 
 /** Printed width of text with tabs expanded (from column 0). */

@@ -217,29 +217,22 @@ function initDoc(e: C.InitList, depth: number): Doc {
 	const desig = e.items.map(designator);
 	const widest = Math.max(...desig.map((d) => visualWidth(lead + d)));
 	const eqCol = (Math.floor(widest / TAB) + 1) * TAB;
-	const parts: Doc[] = ['{'];
+	const lines: Doc[] = [];
 	for (const [i, it] of e.items.entries()) {
 		const d = desig[i];
 		let gap = '';
-		if (d) {
+		if (d && it.value.k !== 'init') {
 			let col = visualWidth(lead + d);
 			while (col < eqCol) {
 				gap += '\t';
 				col = (Math.floor(col / TAB) + 1) * TAB;
 			}
 		}
-		parts.push(
-			'\n',
-			lead,
-			d,
-			d ? (it.value.k === 'init' ? ' = ' : `${gap}= `) : '',
-			valueDoc(it.value, depth + 1),
-			',',
-			it.comment ? ` /* ${it.comment} */` : '',
-		);
+		const eq = d ? (it.value.k === 'init' ? ' = ' : `${gap}= `) : '';
+		const value = valueDoc(it.value, depth + 1);
+		lines.push(hardline, d, eq, it.value.k === 'init' ? value : align(value), ',', it.comment ? ` /* ${it.comment} */` : '');
 	}
-	parts.push('\n', '\t'.repeat(depth), '}');
-	return cat(...parts);
+	return cat('{', indent(cat(...lines)), hardline, '}');
 }
 
 function designator(it: C.InitItem): string {

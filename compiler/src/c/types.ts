@@ -134,6 +134,7 @@ export const INT_TYPES: ReadonlyMap<string, IntType> = new Map(
 		int('blk_status_t', 8, false, 1, 'unsigned char', true),
 		int('blk_mode_t', 32, false, 3, 'unsigned int', true),
 		int('fmode_t', 32, false, 3, 'unsigned int', true),
+		int('blk_features_t', 32, false, 3, 'unsigned int', true),
 		int('__le16', 16, false, 2, 'unsigned short', true),
 		int('__le32', 32, false, 3, 'unsigned int', true),
 		int('__le64', 64, false, 5, 'unsigned long long', true),

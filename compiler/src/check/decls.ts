@@ -340,9 +340,20 @@ function checkObjectLiteral(ck: Checker, obj: ObjectLiteralExpression, st: Struc
 		const i = checkExpr(ck, v, { kind: 'implicit', type: f.type });
 		if (isErr(i)) continue;
 		ck.assignable(v, i, f.type);
-		const constant = i.lit !== undefined || i.type.kind === 'func' || i.embedded || (i.type.kind === 'ptr' && i.type.view === 'str') || i.entity?.kind === 'const';
+		const constant = i.lit !== undefined || i.type.kind === 'func' || i.embedded || (i.type.kind === 'ptr' && i.type.view === 'str') || isConstantExpression(ck, v);
 		if (!constant) ck.report(v, 'KTS3005', `field '${name}' must be initialised with a constant, a function or a file-scope object`, 'C initialises static objects at compile time');
 	}
+}
+
+/** An expression C can evaluate at compile time: constants and operators on them. */
+function isConstantExpression(ck: Checker, e: Node): boolean {
+	if (Node.isParenthesizedExpression(e)) return isConstantExpression(ck, e.getExpression());
+	if (Node.isNumericLiteral(e) || e.getKind() === SyntaxKind.BigIntLiteral || e.getKind() === SyntaxKind.TrueKeyword || e.getKind() === SyntaxKind.FalseKeyword)
+		return true;
+	if (Node.isBinaryExpression(e)) return isConstantExpression(ck, e.getLeft()) && isConstantExpression(ck, e.getRight());
+	if (Node.isPrefixUnaryExpression(e)) return isConstantExpression(ck, e.getOperand());
+	const ent = ck.exprInfo.get(e)?.entity;
+	return !!ent && (ent.kind === 'const' || ent.kind === 'enummember');
 }
 
 function checkTable(ck: Checker, vd: VariableDeclaration, targs: import('ts-morph').TypeNode[], items: TopItem[]): void {

@@ -1,0 +1,122 @@
+// Runtime of kmod-src/kernel/md.d.ts: the md structures the bitmap sees.
+// The array model that drives them is ../md.ts.
+import { atomic_t } from './atomic.js';
+import { Bits } from './bitops.js';
+import type { block_device, gendisk } from './blkdev.js';
+import type { file } from './fs.js';
+import { mutex } from './mutex.js';
+import { wait_queue_head_t } from './wait.js';
+import { workqueue_struct } from './workqueue.js';
+
+export class mddev_bitmap_info {
+	file: file | null = null;
+	offset = 0n;
+	space = 0n;
+	default_space = 0n;
+	mutex = new mutex();
+	chunksize = 0n;
+	daemon_sleep = 0n;
+	max_write_behind = 0n;
+	external = 0;
+}
+export class md_thread {
+	wakeups = 0;
+}
+export class md_personality {
+	level = 1;
+	quiesce: ((m: mddev, q: number) => void) | null = null;
+}
+export class mddev {
+	name = 'md0';
+	private: unknown = null;
+	pers: md_personality | null = null;
+	flags = new Bits();
+	sb_flags = new Bits();
+	persistent = 1;
+	level = 1;
+	dev_sectors = 0n;
+	events = 1n;
+	uuid = new Uint8Array(16);
+	thread: md_thread | null = new md_thread();
+	curr_resync_completed = 0n;
+	resync_max_sectors = 0n;
+	resync_offset = 0n;
+	recovery = new Bits();
+	degraded = 0;
+	recovery_active = new atomic_t();
+	recovery_wait = new wait_queue_head_t();
+	sysfs_completed: unknown = null;
+	bitmap: unknown = null;
+	bitmap_ops: unknown = null;
+	bitmap_info = new mddev_bitmap_info();
+	gendisk: gendisk | null = null;
+	meta_file: file | null = null;
+	disks: md_rdev[] = [];
+	/** md_error() lands here; the array model fails the member. */
+	onError: ((rdev: md_rdev) => void) | null = null;
+}
+export class md_rdev {
+	mddev: mddev | null = null;
+	bdev: block_device | null = null;
+	flags = new Bits();
+	raid_disk = 0;
+	sb_start = 0n;
+	data_offset = 0n;
+	nr_pending = new atomic_t();
+}
+export class attribute {}
+export class md_sysfs_entry {
+	attr = new attribute();
+	constructor(
+		readonly name = '',
+		readonly show: unknown = null,
+		readonly store: unknown = null,
+	) {}
+}
+export class attribute_group {
+	name = '';
+	attrs: md_sysfs_entry[] = [];
+}
+
+export function __ATTR_RO(name: string, show: unknown): md_sysfs_entry {
+	return new md_sysfs_entry(name, show, null);
+}
+export function __ATTR_RW(name: string, show: unknown, store: unknown): md_sysfs_entry {
+	return new md_sysfs_entry(name, show, store);
+}
+
+export const md_bitmap_wq = new workqueue_struct('md_bitmap');
+export const MaxSector = (1n << 64n) - 1n;
+export const Faulty = 0;
+export const In_sync = 1;
+export const MD_RECOVERY_RUNNING = 0;
+export const MD_RECOVERY_SYNC = 1;
+export const MD_RECOVERY_RECOVER = 2;
+export const MD_RECOVERY_REQUESTED = 4;
+export const MD_RECOVERY_RESHAPE = 6;
+export const MD_RECOVERY_NEEDED = 9;
+export const MD_SB_CHANGE_CLEAN = 1;
+export const MD_HAS_JOURNAL = 4;
+
+export function mdname(m: mddev): string {
+	return m.name;
+}
+export function md_error(m: mddev, rdev: md_rdev): void {
+	m.onError?.(rdev);
+}
+export function md_wakeup_thread(t: md_thread | null): void {
+	if (t) t.wakeups++;
+}
+export function mddev_is_dm(_m: mddev): boolean {
+	return false;
+}
+export function sysfs_notify_dirent_safe(_sd: unknown): void {}
+export function rdev_for_each(m: mddev): md_rdev[] {
+	return [...m.disks];
+}
+export const rdev_for_each_rcu = rdev_for_each;
+export function rcu_read_lock(): void {}
+export function rcu_read_unlock(): void {}
+export function rdev_dec_pending(rdev: md_rdev, _m: mddev): void {
+	if (--rdev.nr_pending.v < 0) throw new Error('rdev_dec_pending() without a reference');
+}

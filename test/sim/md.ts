@@ -1,0 +1,318 @@
+// A raid1 array for the simulation, driving the bitmap's TypeScript
+// (kmod-src/md-llbitmap, kmod-src/md_meta.ts) the way md does: each write
+// goes startwrite -> unplug -> data to every member -> endwrite; resync and
+// recovery ask start_sync chunk by chunk; members fail and come back; the
+// machine crashes and the array is assembled again.
+//
+// It also checks the write-intent invariant at the moment every data write
+// is issued: the chunk's byte is durable, not Clean/Unwritten, on every
+// member that may receive the write.
+import { md_alloc_meta_file, md_free_meta_file } from '../../kmod-src/md_meta.js';
+import { md_llbitmap_select } from '../../kmod-src/md-llbitmap/ops.js';
+import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
+import { SimDisk } from './disk.js';
+import { spawn } from './sched.js';
+import { bio, REQ_OP_WRITE } from './kernel/blkdev.js';
+import { Bits, clear_bit, set_bit, test_bit } from './kernel/bitops.js';
+import { type page } from './kernel/mm.js';
+import { Faulty, In_sync, MaxSector, md_rdev, mddev } from './kernel/md.js';
+import { params } from './kernel/module.js';
+import { Box } from './kernel/types.js';
+import { link } from './kernel/struct.js';
+
+export const SB_START = 8n;
+export const BITMAP_OFFSET = 8n;
+export const DATA_OFFSET = 64n;
+/** Byte of chunk c's state in the bitmap area, from the member's start. */
+export const stateOffset = (chunk: number) => (SB_START + BITMAP_OFFSET) * 512n + 1024n + BigInt(chunk);
+
+export class InvariantViolation extends Error {}
+
+export interface Ops {
+	create(m: mddev, slot: number): number;
+	load(m: mddev): number;
+	destroy(m: mddev): void;
+	flush(m: mddev): void;
+	unplug(m: mddev, sync: boolean): void;
+	startwrite(m: mddev, offset: bigint, sectors: bigint): number;
+	endwrite(m: mddev, offset: bigint, sectors: bigint): void;
+	start_sync(m: mddev, offset: bigint, blocks: Box<bigint>, degraded: boolean): boolean;
+	end_sync(m: mddev, offset: bigint, blocks: Box<bigint>): void;
+	close_sync(m: mddev): void;
+	cond_end_sync(m: mddev, sector: bigint, force: boolean): void;
+	write_all(m: mddev): void;
+	update_sb(data: unknown): void;
+}
+
+export interface ArrayOptions {
+	/** Per member, in sectors (data area = sectors - DATA_OFFSET). */
+	sectors?: bigint;
+	members?: number;
+	/** Break the bitmap the way the seed did (startwrite does nothing). */
+	brokenStartwrite?: boolean;
+}
+
+/** Fake page for member data bios: one sector of a generation number. */
+function dataPage(gen: number, sectors: number): page {
+	const p = { data: new Uint8Array(sectors * 512).fill(gen & 0xff) } as unknown as page;
+	return p;
+}
+
+export class SimArray {
+	readonly mddev: mddev;
+	readonly rdevs: md_rdev[] = [];
+	readonly ops: Ops;
+	/** Data writes issued and not yet ended. */
+	inflight = 0;
+	/** Chunks that received a data write since they were last seen clean on disk. */
+	writesIssued = 0;
+	gen = 1;
+
+	constructor(
+		readonly disks: SimDisk[],
+		readonly opts: ArrayOptions = {},
+		fresh = true,
+	) {
+		params.get('llbitmap')!.set(true);
+		const m = link(new mddev());
+		m.level = 1;
+		m.dev_sectors = disks[0].sectors - DATA_OFFSET;
+		m.resync_max_sectors = m.dev_sectors;
+		m.resync_offset = fresh ? MaxSector : 0n;
+		m.bitmap_info.offset = BITMAP_OFFSET;
+		m.uuid.fill(7);
+		m.gendisk = { part0: { bd_disk: { queue: { limits: { logical_block_size: 512 } } } } } as never;
+		for (const [i, d] of disks.entries()) {
+			const r = link(new md_rdev());
+			r.mddev = m;
+			r.bdev = d.bdev;
+			r.raid_disk = i;
+			r.sb_start = SB_START;
+			r.data_offset = DATA_OFFSET;
+			set_bit(In_sync, r.flags);
+			this.rdevs.push(r);
+		}
+		m.disks = [...this.rdevs];
+		m.onError = (rdev) => this.fail(this.rdevs.indexOf(rdev));
+		this.mddev = m;
+		if (!md_llbitmap_select(m as never)) throw new Error('md_llbitmap_select() did not select the lockless bitmap');
+		this.ops = m.bitmap_ops as Ops;
+	}
+
+	static fresh(opts: ArrayOptions = {}): SimArray {
+		const n = opts.members ?? 2;
+		const sectors = opts.sectors ?? DATA_OFFSET + 48n * 128n;
+		const a = new SimArray(
+			Array.from({ length: n }, (_, i) => new SimDisk(`d${i}`, sectors)),
+			opts,
+			true,
+		);
+		a.start();
+		return a;
+	}
+
+	/** What md_alloc() and md_run() do: the meta disk, then create and load. */
+	start(): void {
+		// The simulated mddev stands for the declaration layer's (kmod-src/kernel/md.d.ts).
+		let ret = md_alloc_meta_file(this.mddev as never);
+		if (ret) throw new Error(`md_alloc_meta_file: ${ret}`);
+		ret = this.ops.create(this.mddev, -1);
+		if (ret) throw new Error(`bitmap create: ${ret}`);
+		ret = this.ops.load(this.mddev);
+		if (ret) throw new Error(`bitmap load: ${ret}`);
+	}
+
+	stop(): void {
+		this.ops.flush(this.mddev);
+		this.ops.destroy(this.mddev);
+		md_free_meta_file(this.mddev as never);
+	}
+
+	get bitmap(): { chunks: number; chunkshift: bigint; chunksize: bigint; pctl: ({ state: Uint8Array } | null)[] } {
+		return this.mddev.bitmap as never;
+	}
+
+	get chunkSectors(): bigint {
+		return this.bitmap.chunksize;
+	}
+
+	get chunks(): number {
+		return this.bitmap.chunks;
+	}
+
+	/** The in-memory state of a chunk. */
+	state(chunk: number): number {
+		const pos = chunk + 1024;
+		return this.bitmap.pctl[pos >> 12]!.state[pos & 4095];
+	}
+
+	/** The durable state byte of a chunk on member i. */
+	diskState(i: number, chunk: number, durable = true): number {
+		return this.disks[i].byte(stateOffset(chunk), durable);
+	}
+
+	writable(i: number): boolean {
+		const r = this.rdevs[i];
+		return r.raid_disk >= 0 && !test_bit(Faulty, r.flags);
+	}
+
+	inSync(i: number): boolean {
+		return this.writable(i) && test_bit(In_sync, this.rdevs[i].flags);
+	}
+
+	/**
+	 * A write of `sectors` at `offset` (array sectors), as md does it. The
+	 * data writes complete later (scheduler tasks); endwrite runs then.
+	 */
+	write(offset: bigint, sectors: number, sync = true): void {
+		const m = this.mddev;
+		if (!this.opts.brokenStartwrite) this.ops.startwrite(m, offset, BigInt(sectors));
+		this.ops.unplug(m, sync);
+		this.issueStarted(offset, sectors);
+	}
+
+	/** The second half of a write: the data to the members, endwrite when done. */
+	issueStarted(offset: bigint, sectors: number): void {
+		const m = this.mddev;
+		const gen = this.gen++;
+		const targets = this.disks.map((_, i) => i).filter((i) => this.writable(i));
+		this.checkWriteIntent(offset, sectors, targets);
+		let pending = targets.length;
+		this.inflight++;
+		const done = () => {
+			if (--pending > 0) return;
+			this.inflight--;
+			this.ops.endwrite(m, offset, BigInt(sectors));
+		};
+		if (!pending) {
+			pending = 1;
+			done();
+			return;
+		}
+		for (const i of targets) {
+			const b = new bio();
+			b.bi_bdev = this.disks[i].bdev;
+			b.bi_opf = REQ_OP_WRITE;
+			b.bi_iter.bi_sector = DATA_OFFSET + offset;
+			b.bi_iter.bi_size = sectors * 512;
+			b.vecs = [{ page: dataPage(gen, sectors), len: sectors * 512, off: 0 }];
+			b.bi_end_io = () => done();
+			this.writesIssued++;
+			this.disks[i].submit(b);
+		}
+	}
+
+	/** The write-intent invariant, checked as the data goes out. */
+	private checkWriteIntent(offset: bigint, sectors: number, targets: number[]): void {
+		if (!sectors) return;
+		const first = Number(offset >> this.bitmap.chunkshift);
+		const last = Number((offset + BigInt(sectors) - 1n) >> this.bitmap.chunkshift);
+		for (let c = first; c <= last && c < this.chunks; c++)
+			for (const i of targets) {
+				const s = this.diskState(i, c);
+				if (s === llbitmap_state.BitUnwritten || s === llbitmap_state.BitClean)
+					throw new InvariantViolation(`data write to chunk ${c} issued to d${i} while its bitmap byte on disk is ${stateName(s)}`);
+			}
+	}
+
+	fail(i: number): void {
+		if (i < 0 || test_bit(Faulty, this.rdevs[i].flags)) return;
+		set_bit(Faulty, this.rdevs[i].flags);
+		clear_bit(In_sync, this.rdevs[i].flags);
+		this.mddev.degraded++;
+	}
+
+	/**
+	 * A failed member comes back and is recovered from the bitmap: only the
+	 * chunks start_sync asks for are copied. Returns how many were.
+	 */
+	readd(i: number): number {
+		const r = this.rdevs[i];
+		if (!test_bit(Faulty, r.flags)) return 0;
+		clear_bit(Faulty, r.flags);
+		const copied = this.sync((c) => this.copyChunk(c, [i]));
+		set_bit(In_sync, r.flags);
+		this.mddev.degraded--;
+		this.ops.write_all(this.mddev);
+		return copied;
+	}
+
+	/** Walk the array like md_do_sync; `act` syncs a chunk start_sync asks for. */
+	sync(act: (chunk: number) => void, stopAt?: number): number {
+		const m = this.mddev;
+		const blocks = new Box(0n);
+		let synced = 0;
+		let sector = 0n;
+		this.ops.cond_end_sync(m, 0n, false);
+		while (sector < m.resync_max_sectors) {
+			const chunk = Number(sector >> this.bitmap.chunkshift);
+			if (stopAt !== undefined && chunk >= stopAt) {
+				this.ops.end_sync(m, sector, blocks);
+				this.ops.close_sync(m);
+				return synced;
+			}
+			if (this.ops.start_sync(m, sector, blocks, m.degraded > 0)) {
+				act(chunk);
+				synced++;
+			}
+			sector += blocks.get();
+			this.ops.cond_end_sync(m, sector, false);
+		}
+		this.ops.close_sync(m);
+		return synced;
+	}
+
+	/** Copy a chunk's data from the first in-sync member to `to`. */
+	copyChunk(chunk: number, to: number[]): void {
+		const from = this.disks.findIndex((_, i) => this.inSync(i));
+		const start = DATA_OFFSET + BigInt(chunk) * this.chunkSectors;
+		for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors; s++)
+			for (const i of to) this.disks[i].cache.set(s, this.disks[from].sector(s).slice());
+	}
+
+	/** Resync after an unclean start: returns the chunks it visited. */
+	resync(): number[] {
+		const visited: number[] = [];
+		this.sync((c) => {
+			visited.push(c);
+			const others = this.disks.map((_, i) => i).filter((i) => this.inSync(i)).slice(1);
+			this.copyChunk(c, others);
+		});
+		this.mddev.resync_offset = MaxSector;
+		return visited;
+	}
+
+	/** Chunks whose data differs between in-sync members (current contents). */
+	differingChunks(durable = false): number[] {
+		const out: number[] = [];
+		const members = this.disks.map((_, i) => i).filter((i) => this.inSync(i) || durable);
+		for (let c = 0; c < this.chunks; c++) {
+			const start = DATA_OFFSET + BigInt(c) * this.chunkSectors;
+			let differs = false;
+			for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors && !differs; s++) {
+				const ref = durable ? this.disks[members[0]].durableSector(s) : this.disks[members[0]].sector(s);
+				for (const i of members.slice(1)) {
+					const d = durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s);
+					if (d[0] !== ref[0]) differs = true;
+				}
+			}
+			if (differs) out.push(c);
+		}
+		return out;
+	}
+
+	/**
+	 * Power loss: each member keeps its durable sectors and those cached
+	 * ones `keep` picks. Returns the members, to assemble a new array on.
+	 */
+	crash(keep: (disk: number, sector: bigint) => boolean): SimDisk[] {
+		return this.disks.map((d, i) => d.crash((s) => keep(i, s)));
+	}
+}
+
+export const STATE_NAMES = ['Unwritten', 'Clean', 'Dirty', 'NeedSync', 'Syncing'];
+export function stateName(s: number): string {
+	return STATE_NAMES[s] ?? `0x${s.toString(16)}`;
+}
+
+export { spawn, Bits };

@@ -1,0 +1,181 @@
+// The command model of the property tests: random sequences of what can
+// happen to an array, run against the bitmap's TypeScript on the simulated
+// kernel, with the invariants checked as they go.
+import fc from 'fast-check';
+import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
+import { HZ } from './kernel/jiffies.js';
+import { InvariantViolation, SimArray, stateName } from './md.js';
+import { advance, now, reset, runOne, settle } from './sched.js';
+
+export type Cmd =
+	| { t: 'start'; chunk: number; offset: number; sectors: number; sync: boolean }
+	| { t: 'issue'; k: number }
+	| { t: 'io'; n: number }
+	| { t: 'tick'; jiffies: number }
+	| { t: 'fail'; disk: number }
+	| { t: 'readd'; disk: number }
+	| { t: 'crash'; keep: number };
+
+export function show(c: Cmd): string {
+	switch (c.t) {
+		case 'start':
+			return `startwrite(chunk ${c.chunk} +${c.offset}, ${c.sectors} sectors, ${c.sync ? 'unplug inline' : 'unplug from a worker'})`;
+		case 'issue':
+			return `issue data of started write #${c.k}`;
+		case 'io':
+			return `complete ${c.n} IO`;
+		case 'tick':
+			return `time +${c.jiffies} jiffies`;
+		case 'fail':
+			return `member d${c.disk} fails`;
+		case 'readd':
+			return `member d${c.disk} is re-added`;
+		case 'crash':
+			return `crash (cache kept by mask ${c.keep}), assemble, resync`;
+	}
+}
+
+const CHUNKS = 48;
+
+export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
+	{ weight: 6, arbitrary: fc.record({ t: fc.constant('start' as const), chunk: fc.integer({ min: 0, max: CHUNKS - 1 }), offset: fc.integer({ min: 0, max: 127 }), sectors: fc.integer({ min: 0, max: 300 }), sync: fc.boolean() }) },
+	{ weight: 8, arbitrary: fc.record({ t: fc.constant('issue' as const), k: fc.nat(3) }) },
+	{ weight: 4, arbitrary: fc.record({ t: fc.constant('io' as const), n: fc.integer({ min: 1, max: 6 }) }) },
+	{ weight: 3, arbitrary: fc.record({ t: fc.constant('tick' as const), jiffies: fc.integer({ min: 1, max: 40 * HZ }) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('fail' as const), disk: fc.nat(1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('readd' as const), disk: fc.nat(1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('crash' as const), keep: fc.nat() }) },
+);
+
+/** A tiny deterministic PRNG (mulberry32) for crash subsets. */
+function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export interface RunStats {
+	writes: number;
+	crashes: number;
+	resynced: number;
+	chunksTotal: number;
+	readds: number;
+	recovered: number;
+}
+
+export interface RunOptions {
+	brokenStartwrite?: boolean;
+}
+
+/**
+ * Run one command sequence. Throws InvariantViolation (or any kernel-side
+ * error) with the sequence so far; returns statistics otherwise.
+ */
+export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats): void {
+	reset();
+	let a = SimArray.fresh({ brokenStartwrite: opts.brokenStartwrite });
+	type Started = { offset: bigint; sectors: number };
+	const started: Started[] = [];
+	const history: string[] = [];
+	const fail = (why: string) => {
+		throw new InvariantViolation(`${why}\n  after:\n    ${history.join('\n    ')}`);
+	};
+	try {
+		for (const c of cmds) {
+			history.push(show(c));
+			switch (c.t) {
+				case 'start': {
+					const offset = BigInt(c.chunk) * a.chunkSectors + BigInt(c.offset);
+					const sectors = Math.min(c.sectors, Number(a.mddev.resync_max_sectors - offset));
+					if (sectors < 0) break;
+					// md's write path up to the data: bitmap first, then unplug.
+					if (!opts.brokenStartwrite) a.ops.startwrite(a.mddev, offset, BigInt(sectors));
+					a.ops.unplug(a.mddev, c.sync);
+					started.push({ offset, sectors });
+					break;
+				}
+				case 'issue': {
+					if (!started.length) break;
+					const w = started.splice(c.k % started.length, 1)[0];
+					a.issueStarted(w.offset, w.sectors);
+					if (stats) stats.writes++;
+					break;
+				}
+				case 'io':
+					for (let i = 0; i < c.n && runOne(); i++);
+					break;
+				case 'tick':
+					advance(BigInt(c.jiffies));
+					break;
+				case 'fail':
+					// md never fails the last working member of a raid1.
+					if (a.disks.filter((_, i) => a.inSync(i)).length > 1) a.fail(c.disk);
+					break;
+				case 'readd':
+					if (a.writable(c.disk) || started.length || a.inflight) break;
+					settle();
+					{
+						const recovered = a.readd(c.disk);
+						if (stats) {
+							stats.readds++;
+							stats.recovered += recovered;
+						}
+					}
+					settle();
+					if (a.differingChunks().length) fail(`after the re-add the members differ in chunks ${a.differingChunks()}`);
+					break;
+				case 'crash': {
+					// Writes started but not issued never reach the members: drop them.
+					started.length = 0;
+					const rnd = prng(c.keep);
+					const disks = a.crash(() => rnd() < 0.5);
+					const failed = a.disks.map((_, i) => i).filter((i) => !a.writable(i));
+					reset();
+					a = new SimArray(disks, { brokenStartwrite: opts.brokenStartwrite }, false);
+					// A member that had failed stays out (md would not assemble it in).
+					for (const i of failed) a.fail(i);
+					a.start();
+					// No lost resync: every chunk whose copies differ is to be synced...
+					const differ = a.differingChunks(true);
+					for (const ch of differ)
+						if (a.state(ch) !== llbitmap_state.BitNeedSync)
+							fail(`after the crash chunk ${ch} differs between members but its bitmap state is ${stateName(a.state(ch))}`);
+					const need = [...Array(a.chunks).keys()].filter((ch) => a.state(ch) === llbitmap_state.BitNeedSync);
+					// ...and resync visits exactly the chunks that are not clean.
+					const visited = a.resync();
+					settle();
+					if (visited.join() !== need.join()) fail(`resync visited [${visited}] but [${need}] needed it`);
+					if (a.differingChunks().length) fail(`after the resync chunks ${a.differingChunks()} still differ`);
+					if (stats) {
+						stats.crashes++;
+						stats.resynced += visited.length;
+						stats.chunksTotal += a.chunks;
+					}
+					break;
+				}
+			}
+		}
+		// Liveness: with the array healthy and no writes, every Dirty chunk
+		// becomes Clean within barrier_idle + daemon_sleep, and nobody waits
+		// forever.
+		for (const w of started.splice(0)) a.issueStarted(w.offset, w.sectors);
+		settle();
+		if (a.inflight) fail(`${a.inflight} writes never completed`);
+		if (a.mddev.degraded) return;
+		const t0 = now();
+		advance(BigInt((5 + 30 + 2) * HZ));
+		const dirty = [...Array(a.chunks).keys()].filter((ch) => a.state(ch) === llbitmap_state.BitDirty);
+		if (dirty.length) fail(`chunks ${dirty} still Dirty ${now() - t0} jiffies after the last write`);
+		a.stop();
+	} catch (e) {
+		const msg = (e as Error).message;
+		if (msg.includes('\n  after:')) throw e;
+		const where = e instanceof InvariantViolation ? '' : `\n${(e as Error).stack}`;
+		throw new InvariantViolation(`${msg}\n  after:\n    ${history.join('\n    ')}${where}`);
+	}
+}
