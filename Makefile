@@ -4,6 +4,8 @@
 #   make demo     ... then boot QEMU and show llbitmap=1 working on raid10
 #   make check    ... then run every test (vitest: compiler, build, QEMU)
 #   make bench    fio in the guest: none vs classic vs llbitmap
+#   make crash-tests  kill the guest under load CRASH_ROUNDS (20) times per
+#                 level; check the bitmap against the members from the host
 #
 # KDIR=/path/to/tree   build against your own prepared, patched kernel tree
 # QEMU_ACCEL=tcg|kvm   force an accelerator (default: tcg unless a KVM probe
@@ -76,6 +78,11 @@ demo: $(GUEST_STAMP)
 
 check: $(GUEST_STAMP)
 	@node_modules/.bin/vitest run
+
+# Crash consistency at many kill points (make check runs 3 per level).
+CRASH_ROUNDS ?= 20
+crash-tests: $(GUEST_STAMP)
+	@KTS_CRASH_ROUNDS=$(CRASH_ROUNDS) node_modules/.bin/vitest run test/qemu/crash.test.ts
 
 bench: $(GUEST_STAMP)
 	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)

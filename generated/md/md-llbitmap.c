@@ -1301,6 +1301,7 @@ static int llbitmap_load(struct mddev *mddev)
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 	enum llbitmap_action action = BitmapActionReload;
 	bool need_sync = false;
+	unsigned int need = 0;
 	unsigned int chunk;
 
 	if (!bitmap)
@@ -1309,9 +1310,15 @@ static int llbitmap_load(struct mddev *mddev)
 		action = BitmapActionStale;
 	mutex_lock(&mddev->bitmap_info.mutex);
 	llbitmap_apply(bitmap, 0, bitmap->chunks - 1, action);
-	for (chunk = 0; chunk < bitmap->chunks && !need_sync; chunk++)
-		need_sync = llbitmap_read(bitmap, chunk) == BitNeedSync;
+	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
+		if (llbitmap_read(bitmap, chunk) == BitNeedSync)
+			need++;
+	}
 	mutex_unlock(&mddev->bitmap_info.mutex);
+	need_sync = need > 0;
+	if (need_sync)
+		pr_info("md/llbitmap: %s: %u of %u chunks need resync\n",
+			mdname(mddev), need, bitmap->chunks);
 	llbitmap_flush_dirty(bitmap);
 	/* md believes the array clean; the bitmap knows better */
 	if (need_sync && !mddev->degraded && mddev->resync_offset == MaxSector) {

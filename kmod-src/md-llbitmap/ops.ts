@@ -22,7 +22,7 @@ import { type bitmap_operations, md_bitmap_stats } from '../kernel/md-bitmap';
 import { PAGE_SIZE } from '../kernel/mm';
 import { type Param, module_param } from '../kernel/module';
 import { mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex';
-import { pr_err, pr_notice } from '../kernel/printk';
+import { pr_err, pr_info, pr_notice } from '../kernel/printk';
 import { GFP_KERNEL, kfree, kzalloc } from '../kernel/slab';
 import { memset } from '../kernel/string';
 import { type bool, div, type int, local, type Out, type Ptr, type sector_t, sizeof, uint, ulong, type VoidPtr } from '../kernel/types';
@@ -122,6 +122,7 @@ function llbitmap_load(mddev: Ptr<mddev>): int {
 	const bitmap = mddev_llbitmap(mddev);
 	let action = llbitmap_action.BitmapActionReload;
 	let need_sync = false;
+	let need: uint = 0;
 
 	if (!bitmap)
 		return 0;
@@ -129,9 +130,14 @@ function llbitmap_load(mddev: Ptr<mddev>): int {
 		action = llbitmap_action.BitmapActionStale;
 	mutex_lock(mddev.bitmap_info.mutex);
 	llbitmap_apply(bitmap, 0, bitmap.chunks - 1, action);
-	for (let chunk: uint = 0; chunk < bitmap.chunks && !need_sync; chunk++)
-		need_sync = llbitmap_read(bitmap, chunk) === llbitmap_state.BitNeedSync;
+	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++) {
+		if (llbitmap_read(bitmap, chunk) === llbitmap_state.BitNeedSync)
+			need++;
+	}
 	mutex_unlock(mddev.bitmap_info.mutex);
+	need_sync = need > 0;
+	if (need_sync)
+		pr_info('md/llbitmap: %s: %u of %u chunks need resync\n', mdname(mddev), need, bitmap.chunks);
 	llbitmap_flush_dirty(bitmap);
 	/* md believes the array clean; the bitmap knows better */
 	if (need_sync && !mddev.degraded && mddev.resync_offset === MaxSector) {

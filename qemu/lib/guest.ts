@@ -37,8 +37,10 @@ export interface GuestOptions {
 	allowSplats?: RegExp[];
 	/** Called with each console line as it arrives. */
 	onLine?: (line: string) => void;
-	/** Kill QEMU when this returns true for a console line (crash tests). */
+	/** Kill QEMU (SIGKILL) when this returns true for a console line (crash tests)... */
 	killWhen?: (line: string) => boolean;
+	/** ...this many milliseconds later. */
+	killAfterMs?: number;
 }
 
 export interface GuestResult {
@@ -221,7 +223,7 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 			opts.onLine?.(line);
 			if (!killed && opts.killWhen?.(line)) {
 				killed = true;
-				child.kill('SIGKILL');
+				setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 0);
 			}
 		}
 	};
@@ -246,8 +248,8 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 	const seconds = (Date.now() - started) / 1000;
 	let failure: string | undefined;
 	if (timedOut) failure = `guest timed out after ${timeoutSec} s`;
-	else if (killed) failure = undefined;
 	else if (splats.length) failure = `kernel splat: ${splats[0]}`;
+	else if (killed) failure = undefined;
 	else if (exitCode === null) failure = `guest died without finishing (qemu exit ${status})`;
 	else if (exitCode !== 0) failure = `scenario exited with ${exitCode}`;
 	if (failure) failure += `\n--- guest log (${logPath}) ---\n${excerpt(log, splats[0])}`;
