@@ -92,6 +92,12 @@ enum llbitmap_action {
  * write gives NeedSync, so a re-added member recovers exactly what it
  * missed, and the daemon clears nothing; on raid4/5/6 a first write to an
  * Unwritten chunk gives NeedSync, so its parity is built by resync.
+ *
+ * Only a Clean chunk becomes Unwritten when discarded, and only if no
+ * write makes it Dirty meanwhile (llbitmap_write_if()): a Dirty, NeedSync
+ * or Syncing chunk may have writes in flight that started before the
+ * discard, and they must not land on a chunk the bitmap calls Unwritten.
+ * The daemon cleans it and the next discard (fstrim) catches it.
  */
 static const u8 llbitmap_state_machine[BitStateCount][BitmapActionCount] = {
 	[BitUnwritten] = {
@@ -121,7 +127,7 @@ static const u8 llbitmap_state_machine[BitStateCount][BitmapActionCount] = {
 		[BitmapActionAbortsync]		= BitNone,
 		[BitmapActionReload]		= BitNeedSync,
 		[BitmapActionDaemon]		= BitClean,
-		[BitmapActionDiscard]		= BitUnwritten,
+		[BitmapActionDiscard]		= BitNone,
 		[BitmapActionStale]		= BitNeedSync,
 	},
 	[BitNeedSync] = {
@@ -131,7 +137,7 @@ static const u8 llbitmap_state_machine[BitStateCount][BitmapActionCount] = {
 		[BitmapActionAbortsync]		= BitNone,
 		[BitmapActionReload]		= BitNone,
 		[BitmapActionDaemon]		= BitNone,
-		[BitmapActionDiscard]		= BitUnwritten,
+		[BitmapActionDiscard]		= BitNone,
 		[BitmapActionStale]		= BitNone,
 	},
 	[BitSyncing] = {
@@ -141,7 +147,7 @@ static const u8 llbitmap_state_machine[BitStateCount][BitmapActionCount] = {
 		[BitmapActionAbortsync]		= BitNeedSync,
 		[BitmapActionReload]		= BitNeedSync,
 		[BitmapActionDaemon]		= BitNone,
-		[BitmapActionDiscard]		= BitUnwritten,
+		[BitmapActionDiscard]		= BitNone,
 		[BitmapActionStale]		= BitNeedSync,
 	},
 };
@@ -298,6 +304,25 @@ static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 }
 
 /*
+ * Set the state of a chunk unless it is no longer `old`: a write that
+ * dirtied it meanwhile wins. Returns true if the state was set.
+ */
+static bool llbitmap_write_if(struct llbitmap *llbitmap,
+			      enum llbitmap_state old,
+			      enum llbitmap_state state, unsigned int chunk)
+{
+	unsigned int pos = chunk + BITMAP_DATA_OFFSET;
+	struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap,
+						       pos >> PAGE_SHIFT);
+	unsigned int offset = offset_in_page(pos);
+
+	if (cmpxchg(&pctl->state[offset], old, state) != old)
+		return false;
+	llbitmap_mark_block(llbitmap, pctl, offset);
+	return true;
+}
+
+/*
  * Apply an action to chunks [start, end] (clamped to the bitmap) and return
  * the last new state, BitNone if nothing changed. Producing NeedSync on a
  * healthy array asks md for a resync.
@@ -339,7 +364,16 @@ static enum llbitmap_state llbitmap_apply(struct llbitmap *llbitmap,
 		}
 		if (state == BitNone)
 			continue;
-		llbitmap_write(llbitmap, state, chunk);
+		if (action == BitmapActionDiscard) {
+			/*
+			 * the one action that can race with a first write:
+			 * see state.ts
+			 */
+			if (!llbitmap_write_if(llbitmap, c, state, chunk))
+				continue;
+		} else {
+			llbitmap_write(llbitmap, state, chunk);
+		}
 		if (state == BitNeedSync)
 			need_sync = true;
 	}
@@ -976,6 +1010,22 @@ static bool llbitmap_start_sync(struct mddev *mddev, sector_t offset,
 }
 
 /*
+ * Sectors from `offset` that no resync, check or recovery needs to read:
+ * an Unwritten chunk holds nothing (new, or discarded) - not even on a new
+ * spare. Everything else goes through start_sync().
+ */
+static sector_t llbitmap_skip_sync_blocks(struct mddev *mddev, sector_t offset)
+{
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap || offset >> bitmap->chunkshift >= bitmap->chunks)
+		return 0;
+	if (llbitmap_read(bitmap, offset >> bitmap->chunkshift) != BitUnwritten)
+		return 0;
+	return llbitmap_chunk_rest(bitmap->chunksize, offset);
+}
+
+/*
  * Sync stopped at `offset`: what it had started there and after still needs
  * it.
  */
@@ -1458,6 +1508,55 @@ static void llbitmap_endwrite(struct mddev *mddev, sector_t offset,
 		llbitmap_release_barrier(bitmap, idx);
 }
 
+/*
+ * A discard starts: the chunks it covers whole hold nothing any more and
+ * become Unwritten, so no sync reads them until they are written again; a
+ * chunk it covers in part is written like any other. The new states are
+ * on disk before the discard goes down (raid10 issues discards without an
+ * unplug).
+ */
+static void llbitmap_start_discard(struct mddev *mddev, sector_t offset,
+				   unsigned long sectors)
+{
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+	unsigned long mask = bitmap->chunksize - 1;
+	sector_t end = offset + sectors;
+	unsigned int first = 0;
+	unsigned int last = 0;
+	unsigned int whole_first;
+	unsigned int whole_end;
+	unsigned int idx;
+
+	if (!llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+		return;
+	for (idx = llbitmap_page_of(first);
+	     idx <= llbitmap_page_of(last);
+	     idx++)
+		llbitmap_raise_barrier(bitmap, idx);
+	/* chunks [whole_first, whole_end) lie inside the discard */
+	whole_first = first;
+	if (offset & mask)
+		whole_first++;
+	whole_end = last + 1;
+	if (end & mask && end < mddev->resync_max_sectors)
+		whole_end--;
+	if (whole_first > first)
+		llbitmap_apply(bitmap, first, first, BitmapActionStartwrite);
+	if (whole_end <= last && last >= whole_first)
+		llbitmap_apply(bitmap, last, last, BitmapActionStartwrite);
+	if (whole_first < whole_end)
+		llbitmap_apply(bitmap, whole_first, whole_end - 1,
+			       BitmapActionDiscard);
+	llbitmap_unplug(mddev, false);
+}
+
+/* A discard ended: like a write, it no longer holds its pages. */
+static void llbitmap_end_discard(struct mddev *mddev, sector_t offset,
+				 unsigned long sectors)
+{
+	llbitmap_endwrite(mddev, offset, sectors);
+}
+
 static void llbitmap_start_behind_write(struct mddev *mddev)
 {
 	atomic_inc(&mddev_llbitmap(mddev)->behind_writes);
@@ -1562,6 +1661,9 @@ static struct bitmap_operations llbitmap_ops = {
 	.end_sync		= llbitmap_end_sync,
 	.cond_end_sync		= llbitmap_cond_end_sync,
 	.close_sync		= llbitmap_close_sync,
+	.skip_sync_blocks	= llbitmap_skip_sync_blocks,
+	.start_discard		= llbitmap_start_discard,
+	.end_discard		= llbitmap_end_discard,
 	.update_sb		= llbitmap_update_sb,
 	.get_stats		= llbitmap_get_stats,
 	.sync_with_cluster	= llbitmap_sync_with_cluster,

@@ -2,7 +2,7 @@
  * Atomics and memory barriers.
  * @header linux/atomic.h
  */
-import type { Ptr, int, s64 } from './types';
+import type { Mem, Ptr, int, s64 } from './types';
 
 /** @typedef */
 export declare class atomic_t {
@@ -23,6 +23,15 @@ export declare function atomic64_set(v: Ptr<atomic64_t>, i: s64): void;
 export declare function atomic64_read(v: Ptr<atomic64_t>): s64;
 export declare function atomic64_inc(v: Ptr<atomic64_t>): void;
 export declare function atomic64_add(i: s64, v: Ptr<atomic64_t>): void;
+
+/**
+ * `cmpxchg(&p->field, old, val)` or `cmpxchg(&mem[index], old, val)`:
+ * store `val` if the value is `old`, atomically; returns the value found.
+ * @intrinsic cmpxchg
+ */
+export declare function cmpxchg<S extends object, K extends keyof S>(p: Ptr<S>, field: K, old: S[K], val: S[K]): S[K];
+/** @intrinsic cmpxchg */
+export declare function cmpxchg<T extends number | bigint>(mem: Mem<T>, index: number, old: T, val: T): T;
 
 /** @header asm/barrier.h */
 export declare function smp_mb(): void;

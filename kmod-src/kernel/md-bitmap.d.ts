@@ -68,4 +68,9 @@ export declare class bitmap_operations {
 	free: (data: VoidPtr | null) => void;
 	/** sysfs group shown as /sys/block/mdX/md/<name>/ (glue). */
 	group: Ptr<attribute_group> | null;
+	/** Sectors from `offset` a sync may skip without IO; 0 to sync them (glue, may be NULL). */
+	skip_sync_blocks: (mddev: Ptr<mddev>, offset: sector_t) => sector_t;
+	/** A discard instead of startwrite/endwrite (glue, may be NULL). */
+	start_discard: (mddev: Ptr<mddev>, offset: sector_t, sectors: ulong) => void;
+	end_discard: (mddev: Ptr<mddev>, offset: sector_t, sectors: ulong) => void;
 }

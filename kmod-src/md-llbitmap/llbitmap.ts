@@ -3,7 +3,7 @@
  * once when the bitmap is created; the state bytes, the blocks that must be
  * written, and the per-page barrier between writes and the daemon.
  */
-import { atomic64_t, atomic_t, smp_mb__before_atomic } from '../kernel/atomic';
+import { atomic64_t, atomic_t, cmpxchg, smp_mb__before_atomic } from '../kernel/atomic';
 import { Bits, set_bit, test_bit } from '../kernel/bitops';
 import { READ_ONCE, WRITE_ONCE } from '../kernel/compiler';
 import { HZ, jiffies } from '../kernel/jiffies';
@@ -21,7 +21,7 @@ import {
 } from '../kernel/percpu-refcount';
 import { ETIMEDOUT } from '../kernel/errno';
 import { container_of } from '../kernel/stddef';
-import { type bool, div, type int, long, type Mem, type Ptr, type u64, type u8, type uint, ulong } from '../kernel/types';
+import { type bool, div, type int, long, type Mem, type Ptr, type u64, u8, type uint, ulong } from '../kernel/types';
 import { wait_event, wait_event_timeout, wait_queue_head_t, wake_up } from '../kernel/wait';
 import { delayed_work, work_struct } from '../kernel/workqueue';
 import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from './state';
@@ -163,6 +163,21 @@ export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, c
 }
 
 /**
+ * Set the state of a chunk unless it is no longer `old`: a write that
+ * dirtied it meanwhile wins. Returns true if the state was set.
+ */
+export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, state: llbitmap_state, chunk: uint): bool {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
+	const offset = offset_in_page(pos);
+
+	if (cmpxchg(pctl.state, offset, u8(old), u8(state)) !== old)
+		return false;
+	llbitmap_mark_block(llbitmap, pctl, offset);
+	return true;
+}
+
+/**
  * Apply an action to chunks [start, end] (clamped to the bitmap) and return
  * the last new state, BitNone if nothing changed. Producing NeedSync on a
  * healthy array asks md for a resync.
@@ -194,7 +209,13 @@ export function llbitmap_apply(llbitmap: Ptr<llbitmap>, start: uint, end: uint, 
 		}
 		if (state === llbitmap_state.BitNone)
 			continue;
-		llbitmap_write(llbitmap, state, chunk);
+		if (action === llbitmap_action.BitmapActionDiscard) {
+			/* the one action that can race with a first write: see state.ts */
+			if (!llbitmap_write_if(llbitmap, c, state, chunk))
+				continue;
+		} else {
+			llbitmap_write(llbitmap, state, chunk);
+		}
 		if (state === llbitmap_state.BitNeedSync)
 			need_sync = true;
 	}

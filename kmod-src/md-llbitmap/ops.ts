@@ -42,7 +42,7 @@ import {
 } from './llbitmap';
 import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitmap_read_all, llbitmap_write_sb } from './sb';
 import { llbitmap_action, llbitmap_state } from './state';
-import { llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_start_sync } from './sync';
+import { llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
 import { md_llbitmap_group } from './sysfs';
 
 const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'Use the lockless bitmap for arrays created from now on (0/1)');
@@ -248,6 +248,47 @@ function llbitmap_endwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong):
 		llbitmap_release_barrier(bitmap, idx);
 }
 
+/**
+ * A discard starts: the chunks it covers whole hold nothing any more and
+ * become Unwritten, so no sync reads them until they are written again; a
+ * chunk it covers in part is written like any other. The new states are
+ * on disk before the discard goes down (raid10 issues discards without an
+ * unplug).
+ */
+function llbitmap_start_discard(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): void {
+	const bitmap = mddev_llbitmap(mddev)!;
+	const mask = bitmap.chunksize - 1n;
+	const end = offset + sectors;
+	const first = local<uint>(0);
+	const last = local<uint>(0);
+	let whole_first: uint;
+	let whole_end: uint;
+
+	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+		return;
+	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
+		llbitmap_raise_barrier(bitmap, idx);
+	/* chunks [whole_first, whole_end) lie inside the discard */
+	whole_first = first.get();
+	if (offset & mask)
+		whole_first++;
+	whole_end = last.get() + 1;
+	if (end & mask && end < mddev.resync_max_sectors)
+		whole_end--;
+	if (whole_first > first.get())
+		llbitmap_apply(bitmap, first.get(), first.get(), llbitmap_action.BitmapActionStartwrite);
+	if (whole_end <= last.get() && last.get() >= whole_first)
+		llbitmap_apply(bitmap, last.get(), last.get(), llbitmap_action.BitmapActionStartwrite);
+	if (whole_first < whole_end)
+		llbitmap_apply(bitmap, whole_first, whole_end - 1, llbitmap_action.BitmapActionDiscard);
+	llbitmap_unplug(mddev, false);
+}
+
+/** A discard ended: like a write, it no longer holds its pages. */
+function llbitmap_end_discard(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): void {
+	llbitmap_endwrite(mddev, offset, sectors);
+}
+
 function llbitmap_start_behind_write(mddev: Ptr<mddev>): void {
 	atomic_inc(mddev_llbitmap(mddev)!.behind_writes);
 }
@@ -335,6 +376,9 @@ const llbitmap_ops: bitmap_operations = {
 	end_sync: llbitmap_end_sync,
 	cond_end_sync: llbitmap_cond_end_sync,
 	close_sync: llbitmap_close_sync,
+	skip_sync_blocks: llbitmap_skip_sync_blocks,
+	start_discard: llbitmap_start_discard,
+	end_discard: llbitmap_end_discard,
 
 	update_sb: llbitmap_update_sb,
 	get_stats: llbitmap_get_stats,

@@ -58,6 +58,12 @@ export enum llbitmap_action {
  * write gives NeedSync, so a re-added member recovers exactly what it
  * missed, and the daemon clears nothing; on raid4/5/6 a first write to an
  * Unwritten chunk gives NeedSync, so its parity is built by resync.
+ *
+ * Only a Clean chunk becomes Unwritten when discarded, and only if no
+ * write makes it Dirty meanwhile (llbitmap_write_if()): a Dirty, NeedSync
+ * or Syncing chunk may have writes in flight that started before the
+ * discard, and they must not land on a chunk the bitmap calls Unwritten.
+ * The daemon cleans it and the next discard (fstrim) catches it.
  */
 export const llbitmap_state_machine: Table<llbitmap_state, llbitmap_action, u8> = {
 	[llbitmap_state.BitUnwritten]: {
@@ -87,7 +93,7 @@ export const llbitmap_state_machine: Table<llbitmap_state, llbitmap_action, u8> 
 		[llbitmap_action.BitmapActionAbortsync]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionReload]: llbitmap_state.BitNeedSync,
 		[llbitmap_action.BitmapActionDaemon]: llbitmap_state.BitClean,
-		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitUnwritten,
+		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionStale]: llbitmap_state.BitNeedSync,
 	},
 	[llbitmap_state.BitNeedSync]: {
@@ -97,7 +103,7 @@ export const llbitmap_state_machine: Table<llbitmap_state, llbitmap_action, u8> 
 		[llbitmap_action.BitmapActionAbortsync]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionReload]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionDaemon]: llbitmap_state.BitNone,
-		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitUnwritten,
+		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionStale]: llbitmap_state.BitNone,
 	},
 	[llbitmap_state.BitSyncing]: {
@@ -107,7 +113,7 @@ export const llbitmap_state_machine: Table<llbitmap_state, llbitmap_action, u8> 
 		[llbitmap_action.BitmapActionAbortsync]: llbitmap_state.BitNeedSync,
 		[llbitmap_action.BitmapActionReload]: llbitmap_state.BitNeedSync,
 		[llbitmap_action.BitmapActionDaemon]: llbitmap_state.BitNone,
-		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitUnwritten,
+		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionStale]: llbitmap_state.BitNeedSync,
 	},
 };

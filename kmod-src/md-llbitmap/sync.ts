@@ -9,7 +9,7 @@ import { MD_SB_CHANGE_CLEAN, type mddev, sysfs_notify_dirent_safe } from '../ker
 import { type bool, type Out, type Ptr, type sector_t, uint, ulong } from '../kernel/types';
 import { wait_event } from '../kernel/wait';
 import { llbitmap_flush_dirty } from './io';
-import { llbitmap_apply, llbitmap_page_flag, llbitmap_pctl, mddev_llbitmap } from './llbitmap';
+import { llbitmap_apply, llbitmap_page_flag, llbitmap_pctl, llbitmap_read, mddev_llbitmap } from './llbitmap';
 import { llbitmap_action, llbitmap_state } from './state';
 
 /** Sectors from `offset` to the end of its chunk. */
@@ -27,6 +27,21 @@ export function llbitmap_start_sync(mddev: Ptr<mddev>, offset: sector_t, blocks:
 
 	blocks.set(llbitmap_chunk_rest(bitmap.chunksize, offset));
 	return llbitmap_apply(bitmap, chunk, chunk, llbitmap_action.BitmapActionStartsync) === llbitmap_state.BitSyncing;
+}
+
+/**
+ * Sectors from `offset` that no resync, check or recovery needs to read:
+ * an Unwritten chunk holds nothing (new, or discarded) - not even on a new
+ * spare. Everything else goes through start_sync().
+ */
+export function llbitmap_skip_sync_blocks(mddev: Ptr<mddev>, offset: sector_t): sector_t {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap || offset >> bitmap.chunkshift >= ulong(bitmap.chunks))
+		return 0n;
+	if (llbitmap_read(bitmap, uint(offset >> bitmap.chunkshift)) !== llbitmap_state.BitUnwritten)
+		return 0n;
+	return llbitmap_chunk_rest(bitmap.chunksize, offset);
 }
 
 /** Sync stopped at `offset`: what it had started there and after still needs it. */

@@ -63,6 +63,27 @@ kts_brd() {
 	modprobe brd rd_nr="$1" rd_size=$(($2 * 1024)) max_part=0 || kts_fail "modprobe brd"
 }
 
+# kts_dm_linear COUNT : /dev/mapper/m0.. as linear maps of /dev/ram0..:
+# device-mapper counts their IO (brd does not) and can swap in a failing
+# table.
+kts_dm_linear() {
+	modprobe dm-mod || kts_fail "modprobe dm-mod"
+	local i size
+	for ((i = 0; i < $1; i++)); do
+		size=$(blockdev --getsz "/dev/ram$i")
+		echo "0 $size linear /dev/ram$i 0" | dmsetup create "m$i" || kts_fail "dmsetup create m$i"
+	done
+}
+
+# kts_sectors_read / kts_sectors_written NAME : sectors moved so far by
+# /dev/mapper/NAME (/sys/block/dm-N/stat).
+kts_sectors_read() {
+	awk '{ print $3 }' "/sys/block/$(dmsetup info -c --noheadings -o blkdevname "$1")/stat"
+}
+kts_sectors_written() {
+	awk '{ print $7 }' "/sys/block/$(dmsetup info -c --noheadings -o blkdevname "$1")/stat"
+}
+
 # kts_dmesg_clean : no kernel splat so far (the host checks too).
 kts_dmesg_clean() {
 	! dmesg | grep -E 'BUG: |WARNING: |Oops|Call Trace:|blocked for more than'

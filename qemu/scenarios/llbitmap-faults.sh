@@ -4,11 +4,8 @@
 set -e
 kts_load_md 1
 kts_brd 2 64
-modprobe dm-mod
+kts_dm_linear 2
 size=$(blockdev --getsz /dev/ram0)
-for i in 0 1; do
-	echo "0 $size linear /dev/ram$i 0" | dmsetup create m$i
-done
 mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --bitmap=internal \
 	--assume-clean /dev/mapper/m0 /dev/mapper/m1
 sb=$(mdadm --examine /dev/mapper/m1 | awk '/Super Offset/ { print $4 }')

@@ -28,6 +28,24 @@ describe('llbitmap in the guest', () => {
 		expect(r.results).toContainEqual({ done: 1 });
 	});
 
+	for (const level of ['1', '10']) {
+		test(`raid${level}: resync, re-add and a new spare move only the chunks the bitmap marks; discard makes clean chunks Unwritten`, async () => {
+			const r = await runGuest({ name: `resync-r${level}`, scenario: 'llbitmap-resync', args: [level], timeoutSec: 400 });
+			ok(r);
+			expect(r.results).toContainEqual({ done: 1 });
+			const get = (k: string) => r.results.find((x) => k in x)![k] as number;
+			const chunk = get('chunk_sectors');
+			// Sectors moved vs a full sync of the 256 MiB member.
+			console.log(
+				`raid${level}: initial resync read ${get('initial_sync_read_sectors')} of ${get('full_sectors')} sectors; ` +
+					`re-add wrote ${get('readd_written_sectors')} sectors (${get('readd_chunks')} chunks of ${chunk}); ` +
+					`new spare got ${get('spare_written_sectors')} sectors (${get('spare_chunks')} chunks)`,
+			);
+			expect(get('readd_written_sectors')).toBeLessThan(get('full_sectors') / 100);
+			expect(get('spare_written_sectors')).toBeLessThan(get('full_sectors') / 100);
+		});
+	}
+
 	test('members over 200 GB: the meta disk covers the 128 KiB bitmap and the last chunk is written', async () => {
 		const r = await runGuest({ name: 'big', scenario: 'llbitmap-big', timeoutSec: 240 });
 		ok(r);

@@ -39,6 +39,9 @@ export interface Ops {
 	start_sync(m: mddev, offset: bigint, blocks: Box<bigint>, degraded: boolean): boolean;
 	end_sync(m: mddev, offset: bigint, blocks: Box<bigint>): void;
 	close_sync(m: mddev): void;
+	skip_sync_blocks(m: mddev, offset: bigint): bigint;
+	start_discard(m: mddev, offset: bigint, sectors: bigint): void;
+	end_discard(m: mddev, offset: bigint, sectors: bigint): void;
 	cond_end_sync(m: mddev, sector: bigint, force: boolean): void;
 	write_all(m: mddev): void;
 	update_sb(data: unknown): void;
@@ -64,7 +67,7 @@ export class SimArray {
 	readonly ops: Ops;
 	/** Data writes issued and not yet ended. */
 	inflight = 0;
-	/** Chunks that received a data write since they were last seen clean on disk. */
+	/** Data writes issued to members. */
 	writesIssued = 0;
 	gen = 1;
 
@@ -72,6 +75,12 @@ export class SimArray {
 		readonly disks: SimDisk[],
 		readonly opts: ArrayOptions = {},
 		fresh = true,
+		/**
+		 * Array sectors discarded and not written or synced since: each
+		 * member returns what it likes there, so they may differ - as on
+		 * real disks, with any bitmap.
+		 */
+		readonly discarded = new Set<bigint>(),
 	) {
 		params.get('llbitmap')!.set(true);
 		const m = link(new mddev());
@@ -173,16 +182,32 @@ export class SimArray {
 
 	/** The second half of a write: the data to the members, endwrite when done. */
 	issueStarted(offset: bigint, sectors: number): void {
+		this.issue(offset, sectors, false);
+	}
+
+	/**
+	 * A discard as md does it: start_discard, then to every member; what a
+	 * member returns from a discarded range is its own business (each gets
+	 * different data here), end_discard when done.
+	 */
+	discard(offset: bigint, sectors: number): void {
+		this.ops.start_discard(this.mddev, offset, BigInt(sectors));
+		this.issue(offset, sectors, true);
+	}
+
+	private issue(offset: bigint, sectors: number, discard: boolean): void {
 		const m = this.mddev;
-		const gen = this.gen++;
+		const gen = this.gen;
+		this.gen += discard ? this.disks.length : 1;
 		const targets = this.disks.map((_, i) => i).filter((i) => this.writable(i));
-		this.checkWriteIntent(offset, sectors, targets);
+		this.checkWriteIntent(offset, sectors, targets, discard);
 		let pending = targets.length;
 		this.inflight++;
 		const done = () => {
 			if (--pending > 0) return;
 			this.inflight--;
-			this.ops.endwrite(m, offset, BigInt(sectors));
+			if (discard) this.ops.end_discard(m, offset, BigInt(sectors));
+			else this.ops.endwrite(m, offset, BigInt(sectors));
 		};
 		if (!pending) {
 			pending = 1;
@@ -195,24 +220,37 @@ export class SimArray {
 			b.bi_opf = REQ_OP_WRITE;
 			b.bi_iter.bi_sector = DATA_OFFSET + offset;
 			b.bi_iter.bi_size = sectors * 512;
-			b.vecs = [{ page: dataPage(gen, sectors), len: sectors * 512, off: 0 }];
+			b.vecs = [{ page: dataPage(discard ? gen + i : gen, sectors), len: sectors * 512, off: 0 }];
 			b.bi_end_io = () => done();
 			this.writesIssued++;
 			this.disks[i].submit(b);
 		}
 	}
 
-	/** The write-intent invariant, checked as the data goes out. */
-	private checkWriteIntent(offset: bigint, sectors: number, targets: number[]): void {
+	/**
+	 * The write-intent invariant, checked as the data goes out: a chunk
+	 * written is neither Clean nor Unwritten on disk; a chunk discarded
+	 * whole may be Unwritten (its data no longer matters), not Clean.
+	 */
+	private checkWriteIntent(offset: bigint, sectors: number, targets: number[], discard = false): void {
 		if (!sectors) return;
+		const cs = this.chunkSectors;
+		const end = offset + BigInt(sectors);
 		const first = Number(offset >> this.bitmap.chunkshift);
-		const last = Number((offset + BigInt(sectors) - 1n) >> this.bitmap.chunkshift);
-		for (let c = first; c <= last && c < this.chunks; c++)
+		const last = Number((end - 1n) >> this.bitmap.chunkshift);
+		for (let s = offset; s < end; s++)
+			if (discard) this.discarded.add(s);
+			else this.discarded.delete(s);
+		for (let c = first; c <= last && c < this.chunks; c++) {
+			const whole = discard && BigInt(c) * cs >= offset && (BigInt(c + 1) * cs <= end || end >= this.mddev.resync_max_sectors);
 			for (const i of targets) {
 				const s = this.diskState(i, c);
-				if (s === llbitmap_state.BitUnwritten || s === llbitmap_state.BitClean)
-					throw new InvariantViolation(`data write to chunk ${c} issued to d${i} while its bitmap byte on disk is ${stateName(s)}`);
+				if (s === llbitmap_state.BitClean || (s === llbitmap_state.BitUnwritten && !whole))
+					throw new InvariantViolation(
+						`${discard ? 'discard' : 'data write'} to chunk ${c} issued to d${i} while its bitmap byte on disk is ${stateName(s)}`,
+					);
 			}
+		}
 	}
 
 	fail(i: number): void {
@@ -251,6 +289,14 @@ export class SimArray {
 				this.ops.close_sync(m);
 				return synced;
 			}
+			// raid1_sync_request() (glue): what was never written is skipped first.
+			const skip = this.ops.skip_sync_blocks(m, sector);
+			if (skip) {
+				if (this.state(chunk) !== llbitmap_state.BitUnwritten)
+					throw new InvariantViolation(`skip_sync_blocks skipped chunk ${chunk} in state ${stateName(this.state(chunk))}`);
+				sector += skip;
+				continue;
+			}
 			if (this.ops.start_sync(m, sector, blocks, m.degraded > 0)) {
 				act(chunk);
 				synced++;
@@ -266,8 +312,10 @@ export class SimArray {
 	copyChunk(chunk: number, to: number[]): void {
 		const from = this.disks.findIndex((_, i) => this.inSync(i));
 		const start = DATA_OFFSET + BigInt(chunk) * this.chunkSectors;
-		for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors; s++)
+		for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors; s++) {
 			for (const i of to) this.disks[i].cache.set(s, this.disks[from].sector(s).slice());
+			this.discarded.delete(s - DATA_OFFSET);
+		}
 	}
 
 	/** Resync after an unclean start: returns the chunks it visited. */
@@ -282,7 +330,10 @@ export class SimArray {
 		return visited;
 	}
 
-	/** Chunks whose data differs between in-sync members (current contents). */
+	/**
+	 * Chunks whose data differs between in-sync members (current contents),
+	 * in sectors not discarded since they were last written.
+	 */
 	differingChunks(durable = false): number[] {
 		const out: number[] = [];
 		const members = this.disks.map((_, i) => i).filter((i) => this.inSync(i) || durable);
@@ -290,6 +341,7 @@ export class SimArray {
 			const start = DATA_OFFSET + BigInt(c) * this.chunkSectors;
 			let differs = false;
 			for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors && !differs; s++) {
+				if (this.discarded.has(s - DATA_OFFSET)) continue;
 				const ref = durable ? this.disks[members[0]].durableSector(s) : this.disks[members[0]].sector(s);
 				for (const i of members.slice(1)) {
 					const d = durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s);

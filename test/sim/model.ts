@@ -10,6 +10,7 @@ import { advance, now, reset, runOne, settle } from './sched.js';
 export type Cmd =
 	| { t: 'start'; chunk: number; offset: number; sectors: number; sync: boolean }
 	| { t: 'issue'; k: number }
+	| { t: 'discard'; chunk: number; offset: number; sectors: number }
 	| { t: 'io'; n: number }
 	| { t: 'tick'; jiffies: number }
 	| { t: 'fail'; disk: number }
@@ -22,6 +23,8 @@ export function show(c: Cmd): string {
 			return `startwrite(chunk ${c.chunk} +${c.offset}, ${c.sectors} sectors, ${c.sync ? 'unplug inline' : 'unplug from a worker'})`;
 		case 'issue':
 			return `issue data of started write #${c.k}`;
+		case 'discard':
+			return `discard(chunk ${c.chunk} +${c.offset}, ${c.sectors} sectors)`;
 		case 'io':
 			return `complete ${c.n} IO`;
 		case 'tick':
@@ -40,6 +43,7 @@ const CHUNKS = 48;
 export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 	{ weight: 6, arbitrary: fc.record({ t: fc.constant('start' as const), chunk: fc.integer({ min: 0, max: CHUNKS - 1 }), offset: fc.integer({ min: 0, max: 127 }), sectors: fc.integer({ min: 0, max: 300 }), sync: fc.boolean() }) },
 	{ weight: 8, arbitrary: fc.record({ t: fc.constant('issue' as const), k: fc.nat(3) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), chunk: fc.integer({ min: 0, max: CHUNKS - 1 }), offset: fc.constantFrom(0, 0, 5, 64), sectors: fc.integer({ min: 1, max: 600 }) }) },
 	{ weight: 4, arbitrary: fc.record({ t: fc.constant('io' as const), n: fc.integer({ min: 1, max: 6 }) }) },
 	{ weight: 3, arbitrary: fc.record({ t: fc.constant('tick' as const), jiffies: fc.integer({ min: 1, max: 40 * HZ }) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('fail' as const), disk: fc.nat(1) }) },
@@ -66,6 +70,7 @@ export interface RunStats {
 	chunksTotal: number;
 	readds: number;
 	recovered: number;
+	discards: number;
 }
 
 export interface RunOptions {
@@ -106,6 +111,14 @@ export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats
 					if (stats) stats.writes++;
 					break;
 				}
+				case 'discard': {
+					const offset = BigInt(c.chunk) * a.chunkSectors + BigInt(c.offset);
+					const sectors = Math.min(c.sectors, Number(a.mddev.resync_max_sectors - offset));
+					if (sectors <= 0) break;
+					a.discard(offset, sectors);
+					if (stats) stats.discards++;
+					break;
+				}
 				case 'io':
 					for (let i = 0; i < c.n && runOne(); i++);
 					break;
@@ -136,11 +149,12 @@ export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats
 					const disks = a.crash(() => rnd() < 0.5);
 					const failed = a.disks.map((_, i) => i).filter((i) => !a.writable(i));
 					reset();
-					a = new SimArray(disks, { brokenStartwrite: opts.brokenStartwrite }, false);
+					a = new SimArray(disks, { brokenStartwrite: opts.brokenStartwrite }, false, a.discarded);
 					// A member that had failed stays out (md would not assemble it in).
 					for (const i of failed) a.fail(i);
 					a.start();
-					// No lost resync: every chunk whose copies differ is to be synced...
+					// No lost resync: every chunk whose copies differ is to be
+					// synced (unless discarded whole: then it is Unwritten)...
 					const differ = a.differingChunks(true);
 					for (const ch of differ)
 						if (a.state(ch) !== llbitmap_state.BitNeedSync)

@@ -1,17 +1,18 @@
 // Property-based tests of the lockless bitmap: random sequences of writes
-// (started, issued, completed), unplugs inline and from a worker, daemon
-// runs, member failures and re-adds, crashes with any subset of the
+// (started, issued, completed), discards, unplugs inline and from a worker,
+// daemon runs, member failures and re-adds, crashes with any subset of the
 // members' write caches lost, reassembly and resync - run on the very
 // TypeScript that becomes md-llbitmap.c, against the simulated kernel.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from '../../kmod-src/md-llbitmap/state.js';
 import { cmdArb, runCommands, type RunStats, show } from './model.js';
 
 const RUNS = Number(process.env.KTS_SIM_RUNS ?? 10_000);
 
 describe('llbitmap invariants under random command sequences', () => {
 	test(`write-intent, no lost resync, liveness: ${RUNS} random sequences`, () => {
-		const stats: RunStats = { writes: 0, crashes: 0, resynced: 0, chunksTotal: 0, readds: 0, recovered: 0 };
+		const stats: RunStats = { writes: 0, crashes: 0, resynced: 0, chunksTotal: 0, readds: 0, recovered: 0, discards: 0 };
 		const t0 = performance.now();
 		fc.assert(
 			fc.property(fc.array(cmdArb, { maxLength: 30 }), (cmds) => {
@@ -22,12 +23,14 @@ describe('llbitmap invariants under random command sequences', () => {
 		const ms = performance.now() - t0;
 		console.log(
 			`${RUNS} sequences in ${(ms / 1000).toFixed(1)} s: ${stats.writes} writes, ${stats.crashes} crashes ` +
-				`(resync visited ${stats.resynced} of ${stats.chunksTotal} chunks), ${stats.readds} re-adds (${stats.recovered} chunks recovered)`,
+				`(resync visited ${stats.resynced} of ${stats.chunksTotal} chunks), ${stats.readds} re-adds (${stats.recovered} chunks recovered), ` +
+				`${stats.discards} discards`,
 		);
 		// The sequences did exercise crashes, writes and re-adds.
 		expect(stats.crashes).toBeGreaterThan(RUNS / 10);
-		expect(stats.writes).toBeGreaterThan(RUNS / 2);
+		expect(stats.writes).toBeGreaterThan(RUNS / 3);
 		expect(stats.readds).toBeGreaterThan(0);
+		expect(stats.discards).toBeGreaterThan(0);
 	});
 
 	test('a bitmap whose startwrite does nothing (the seed) violates write-intent, and the failure shrinks', () => {
@@ -45,5 +48,25 @@ describe('llbitmap invariants under random command sequences', () => {
 		expect(cmds.length).toBeLessThanOrEqual(2);
 		expect(error).toContain(show(cmds[0]));
 		console.log(`shrunk to: ${cmds.map(show).join('; ')}\n${error.split('\n')[0]}`);
+	});
+
+	test("upstream's Discard rule (a Dirty chunk becomes Unwritten) lets a write in flight land on an Unwritten chunk", () => {
+		const table = llbitmap_state_machine as unknown as Record<number, Record<number, number>>;
+		const rows = [llbitmap_state.BitDirty, llbitmap_state.BitNeedSync, llbitmap_state.BitSyncing];
+		for (const r of rows) table[r][llbitmap_action.BitmapActionDiscard] = llbitmap_state.BitUnwritten;
+		try {
+			const out = fc.check(
+				fc.property(fc.array(cmdArb, { maxLength: 30 }), (cmds) => {
+					runCommands(cmds);
+				}),
+				{ numRuns: 5000, seed: 3 },
+			);
+			expect(out.failed).toBe(true);
+			const error = (out.errorInstance as Error).message;
+			expect(error).toMatch(/data write to chunk \d+ issued to d\d while its bitmap byte on disk is Unwritten/);
+			console.log(`shrunk to: ${out.counterexample![0].map(show).join('; ')}`);
+		} finally {
+			for (const r of rows) table[r][llbitmap_action.BitmapActionDiscard] = llbitmap_state.BitNone;
+		}
 	});
 });

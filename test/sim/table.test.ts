@@ -1,5 +1,9 @@
 // The state table in kmod-src/md-llbitmap/state.ts is total and is the
-// documented one (../shared/reference/llbitmap-upstream.md, "." = BitNone).
+// documented one (../shared/reference/llbitmap-upstream.md, "." = BitNone)
+// with one deliberate difference: Discard turns only Clean chunks
+// Unwritten. A Dirty, NeedSync or Syncing chunk may have writes in flight
+// that started before the discard; upstream's Unwritten there lets such a
+// write land on a chunk no sync will visit (the property tests found it).
 import { describe, expect, test } from 'vitest';
 import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from '../../kmod-src/md-llbitmap/state.js';
 
@@ -12,9 +16,9 @@ const DOCUMENTED: Record<string, number[]> = {
 	//              Startwrite   Startsync     Endsync     Abortsync      Reload         Daemon      Discard         Stale
 	BitUnwritten: [S.BitDirty,   _,            _,          _,             _,             _,          _,              _],
 	BitClean:     [S.BitDirty,   _,            _,          _,             _,             _,          S.BitUnwritten, S.BitNeedSync],
-	BitDirty:     [_,            _,            _,          _,             S.BitNeedSync, S.BitClean, S.BitUnwritten, S.BitNeedSync],
-	BitNeedSync:  [_,            S.BitSyncing, _,          _,             _,             _,          S.BitUnwritten, _],
-	BitSyncing:   [_,            S.BitSyncing, S.BitDirty, S.BitNeedSync, S.BitNeedSync, _,          S.BitUnwritten, S.BitNeedSync],
+	BitDirty:     [_,            _,            _,          _,             S.BitNeedSync, S.BitClean, _,              S.BitNeedSync],
+	BitNeedSync:  [_,            S.BitSyncing, _,          _,             _,             _,          _,              _],
+	BitSyncing:   [_,            S.BitSyncing, S.BitDirty, S.BitNeedSync, S.BitNeedSync, _,          _,              S.BitNeedSync],
 };
 
 const states = Object.keys(DOCUMENTED);

@@ -243,6 +243,28 @@ function typeToken(ck: Checker, a: Expression | undefined, name: string): CType 
 	throw new Error(`internal: ${name}() got '${a.getText()}' as a type`);
 }
 
+/** `cmpxchg(mem, i, old, new)`: compare-and-exchange of one integer element of memory. */
+function checkCmpxchgElement(ck: Checker, args: Expression[]): ExprInfo {
+	const base = checkExpr(ck, args[0]);
+	const idx = checkExpr(ck, args[1], { kind: 'operand' });
+	if (isErr(base) || isErr(idx)) return ERRI;
+	const t = base.type;
+	const elem = t.kind === 'ptr' && t.view === 'mem' && !t.constTarget ? t.to : t.kind === 'array' ? t.of : undefined;
+	if (!elem || (elem.kind !== 'int' && elem.kind !== 'enum')) {
+		ck.report(args[0], 'KTS2006', 'cmpxchg()', `'${typeName(t)}'`, "exchange an integer element of a Mem<T> or an Arr<T, N>, or a field: cmpxchg(p, 'field', old, new)");
+		return ERRI;
+	}
+	if (idx.type.kind !== 'int' && idx.type.kind !== 'enum') {
+		ck.report(args[1], 'KTS2009', 'an integer index', typeName(idx.type), 'index with an integer');
+		return ERRI;
+	}
+	for (const v of args.slice(2)) {
+		const i = checkExpr(ck, v, { kind: 'implicit', type: elem });
+		if (isErr(i) || !ck.assignable(v, i, elem)) return ERRI;
+	}
+	return { type: elem };
+}
+
 function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want: Want): ExprInfo {
 	const args = node.getArguments() as Expression[];
 	const name = ent.intrinsic!;
@@ -304,9 +326,11 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 			}
 			return { type: { kind: 'ptr', to: t, view: 'struct' } };
 		}
+		case 'cmpxchg':
+			if (args[1] && !Node.isStringLiteral(args[1])) return checkCmpxchgElement(ck, args);
+		// falls through: cmpxchg(p, 'field', old, new)
 		case 'WRITE_ONCE':
-		case 'READ_FIELD_ONCE':
-		case 'cmpxchg': {
+		case 'READ_FIELD_ONCE': {
 			const obj = args[0] && checkExpr(ck, args[0]);
 			const f = args[1];
 			if (!obj || isErr(obj)) return ERRI;

@@ -281,8 +281,13 @@ export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
 				[lowerExpr(lw, args[0]), { k: 'type_arg', type: structTypeArg(lw, args[1]) }, C.id((args[2] as import('ts-morph').StringLiteral).getLiteralValue())],
 				pos,
 			);
-		case 'WRITE_ONCE':
-		case 'cmpxchg': {
+		case 'cmpxchg':
+			if (!Node.isStringLiteral(args[1])) {
+				const elem: C.Expr = { k: 'index', e: lowerExpr(lw, args[0]), i: lowerExpr(lw, args[1]) };
+				return C.call('cmpxchg', [C.addr(elem), ...args.slice(2).map((a) => lowerExpr(lw, a))], pos);
+			}
+		// falls through: cmpxchg(p, 'field', old, new)
+		case 'WRITE_ONCE': {
 			const base = ck.info(args[0]);
 			const field: C.Expr = {
 				k: 'member',

@@ -2,7 +2,7 @@
  * Golden case: structs, pointers, out-parameters, allocation, once-accesses,
  * container_of, iteration macros and wait conditions.
  */
-import { atomic_inc, atomic_read, atomic_t } from '../../../kmod-src/kernel/atomic';
+import { atomic_inc, atomic_read, atomic_t, cmpxchg } from '../../../kmod-src/kernel/atomic';
 import { Bits, set_bit, test_bit } from '../../../kmod-src/kernel/bitops';
 import { READ_ONCE, WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
 import { ENOMEM } from '../../../kmod-src/kernel/errno';
@@ -10,7 +10,7 @@ import { In_sync, mdname, type md_rdev, type mddev, rdev_for_each } from '../../
 import { pr_err } from '../../../kmod-src/kernel/printk';
 import { GFP_KERNEL, kcalloc, kfree, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of } from '../../../kmod-src/kernel/stddef';
-import { type int, local, type Mem, type Out, type Ptr, ptr_to, type sector_t, type uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, type int, local, type Mem, type Out, type Ptr, ptr_to, type sector_t, type u8, type uint, ulong } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t, wake_up } from '../../../kmod-src/kernel/wait';
 import { INIT_WORK, work_struct } from '../../../kmod-src/kernel/workqueue';
 
@@ -26,6 +26,8 @@ class slots {
 	/** Pointers to the slots. */
 	table!: Mem<Ptr<slot> | null>;
 	nr: uint = 0;
+	/** One mark per slot, claimed with cmpxchg. */
+	marks!: Mem<u8>;
 	busy = new atomic_t();
 	wait = new wait_queue_head_t();
 	work = new work_struct();
@@ -62,6 +64,13 @@ function slot_count(s: Ptr<slot>, count: Out<ulong>): int {
 	return count.get() > 0n ? 1 : 0;
 }
 
+/** Compare-and-exchange of a field and of an element of memory. */
+function slot_claim(s: Ptr<slot>, marks: Mem<u8>, i: uint): bool {
+	if (cmpxchg(s, 'count', 0n, 1n) !== 0n)
+		return false;
+	return cmpxchg(marks, i + 1, 0, 0xff) === 0;
+}
+
 function count_into(s: Ptr<slot>, out: Out<ulong>): void {
 	out.set(s.count);
 	if (!test_bit(0, s.flags))
@@ -93,7 +102,7 @@ export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
 		return -ENOMEM;
 	const first = s.table[0];
 
-	if (first !== null)
+	if (first !== null && slot_claim(first, s.marks, 0))
 		slot_count(first, count);
 	kfree(s.table);
 	kfree(s);

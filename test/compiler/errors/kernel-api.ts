@@ -6,7 +6,8 @@ import { pr_err, pr_info, sysfs_emit } from '../../../kmod-src/kernel/printk';
 import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
 import { WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
-import { type char, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong } from '../../../kmod-src/kernel/types';
+import { cmpxchg } from '../../../kmod-src/kernel/atomic';
+import { type char, type ConstMem, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
 import { kpatch } from '../../../kmod-src/kernel/kpatch';
 
@@ -47,6 +48,12 @@ function allocs(): int {
 	WRITE_ONCE(t, 'n', 1);
 	WRITE_ONCE(t, `n`, 1); // KTS3009
 	return 0;
+}
+
+function exchanges(t: Ptr<thing>, m: Mem<u8>, c: ConstMem<u8>): u8 {
+	cmpxchg(t, 'n', 0, 1);
+	cmpxchg(c, 3, 0, 1); // KTS2006
+	return cmpxchg(m, 3, 0, 1);
 }
 
 function offsets(): int {

@@ -59,3 +59,12 @@ export function smp_mb__before_atomic(): void {
 export function smp_mb__after_atomic(): void {
 	preempt('smp_mb__after_atomic');
 }
+
+/** Both forms of the intrinsic: a struct field, or an element of memory. */
+export function cmpxchg<T>(p: object, key: string | number, old: T, val: T): T {
+	preempt('cmpxchg');
+	const o = p as Record<string | number, T>;
+	const cur = o[key];
+	if (cur === old) o[key] = val;
+	return cur;
+}

@@ -30,6 +30,8 @@ struct slots {
 	/* Pointers to the slots. */
 	struct slot **table;
 	unsigned int nr;
+	/* One mark per slot, claimed with cmpxchg. */
+	u8 *marks;
 	atomic_t busy;
 	wait_queue_head_t wait;
 	struct work_struct work;
@@ -71,6 +73,14 @@ static int slot_count(struct slot *s, unsigned long *count)
 	return *count > 0 ? 1 : 0;
 }
 
+/* Compare-and-exchange of a field and of an element of memory. */
+static bool slot_claim(struct slot *s, u8 *marks, unsigned int i)
+{
+	if (cmpxchg(&s->count, 0, 1) != 0)
+		return false;
+	return cmpxchg(&marks[i + 1], 0, 0xff) == 0;
+}
+
 static void count_into(struct slot *s, unsigned long *out)
 {
 	*out = s->count;
@@ -105,7 +115,7 @@ int structs_main(struct mddev *mddev, struct md_rdev *rdev)
 	if (!s)
 		return -ENOMEM;
 	first = s->table[0];
-	if (first)
+	if (first && slot_claim(first, s->marks, 0))
 		slot_count(first, &count);
 	kfree(s->table);
 	kfree(s);
