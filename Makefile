@@ -2,7 +2,10 @@
 #
 #   make          install deps, build the kernel tree, md-mod.ko + raid*.ko
 #   make demo     ... then boot QEMU and show llbitmap=1 working on raid10
-#   make check    ... then run every test (vitest: compiler, build, QEMU)
+#   make check    ... then run every test (vitest: compiler, build, QEMU),
+#                 and the llbitmap QEMU tests again on a debug kernel
+#   make check-debug  only those, on the debug kernel (lockdep, KASAN,
+#                 DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_WORK: qemu/kernel-debug.config)
 #   make bench    fio in the guest: none vs classic vs llbitmap
 #   make crash-tests  kill the guest under load CRASH_ROUNDS (20) times per
 #                 level; check the bitmap against the members from the host
@@ -23,9 +26,18 @@ GUESTMOD := $(BUILD)/guest-modules
 KCONFIG  ?= qemu/kernel.config
 export KDIR MODDIR GUESTMOD
 
+# The debug flavour: its own tree, modules and guest modules.
+DEBUG_TREE     := $(BUILD)/linux-6.12-debug
+DEBUG_MODDIR   := $(BUILD)/modules-debug
+DEBUG_GUESTMOD := $(BUILD)/guest-modules-debug
+DEBUG_CONFIG   := qemu/kernel-debug.config
+
 TSX := node_modules/.bin/tsx
 
 DEPS_STAMP   := $(BUILD)/.deps
+DEBUG_KSTAMP := $(DEBUG_TREE)/.kts-built
+DEBUG_MSTAMP := $(DEBUG_MODDIR)/.stamp
+DEBUG_GSTAMP := $(DEBUG_GUESTMOD)/.stamp
 KERNEL_STAMP := $(KDIR)/.kts-built
 MOD_STAMP    := $(MODDIR)/.stamp
 GUEST_STAMP  := $(GUESTMOD)/.stamp
@@ -36,7 +48,7 @@ KMOD_SRC     := $(shell find kmod-src -name '*.ts' 2>/dev/null)
 GENERATED    := $(shell find generated -type f ! -name .stamp 2>/dev/null)
 PATCHES      := $(wildcard kmod-src/patches/*.patch)
 
-.PHONY: all deps kernel modules generated demo check bench mdadm-tests crash-tests clean distclean
+.PHONY: all deps kernel kernel-debug modules generated demo check check-debug bench mdadm-tests crash-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -73,11 +85,37 @@ $(GUEST_STAMP): $(MOD_STAMP) scripts/guest-modules.sh
 	@scripts/guest-modules.sh $(KDIR) $(MODDIR) $(GUESTMOD)
 	@touch $@
 
+kernel-debug: $(DEBUG_KSTAMP)
+$(DEBUG_KSTAMP): $(DEPS_STAMP) $(GEN_STAMP) $(KCONFIG) $(DEBUG_CONFIG) scripts/kernel.sh
+	@scripts/kernel.sh $(DEBUG_TREE) $(KCONFIG) $(DEBUG_CONFIG)
+
+$(DEBUG_MSTAMP): $(DEBUG_KSTAMP) $(GEN_STAMP) $(GENERATED) $(PATCHES) Kbuild scripts/modules.sh
+	@scripts/modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR)
+	@touch $@
+
+$(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh
+	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
+	@touch $@
+
 demo: $(GUEST_STAMP)
 	@$(TSX) qemu/demo.ts
 
+# The QEMU tests that exercise the bitmap, again on the debug kernel.
+DEBUG_TESTS := test/qemu/llbitmap.test.ts test/qemu/md-cycle.test.ts
+
+ifeq ($(KDIR),$(KTREE))
+check: $(GUEST_STAMP) $(DEBUG_GSTAMP)
+	@node_modules/.bin/vitest run
+	@$(MAKE) --no-print-directory check-debug
+else
 check: $(GUEST_STAMP)
 	@node_modules/.bin/vitest run
+	@echo "check: KDIR is your own tree; the debug-kernel run (make check-debug) needs the project's tree"
+endif
+
+check-debug: $(DEBUG_GSTAMP)
+	@echo "check-debug: $(DEBUG_TESTS) on $(DEBUG_TREE)"
+	@KDIR=$(DEBUG_TREE) GUESTMOD=$(DEBUG_GUESTMOD) KTS_FLAVOUR=debug node_modules/.bin/vitest run $(DEBUG_TESTS)
 
 # Crash consistency at many kill points (make check runs 3 per level).
 CRASH_ROUNDS ?= 20
@@ -88,7 +126,7 @@ bench: $(GUEST_STAMP)
 	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(BUILD)/md-src $(MODDIR) $(GUESTMOD) $(BUILD)/runs
+	rm -rf $(BUILD)/md-src $(MODDIR) $(GUESTMOD) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD) $(BUILD)/runs
 
 distclean:
 	rm -rf $(BUILD) node_modules

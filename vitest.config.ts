@@ -11,7 +11,8 @@ export default defineConfig({
 		include: ['test/**/*.test.ts'],
 		// QEMU guests compete for the machine's two cores: one file at a time.
 		fileParallelism: false,
-		testTimeout: 120_000,
+		// make check-debug: KASAN and lockdep make guests slower
+		testTimeout: process.env.KTS_FLAVOUR === 'debug' ? 600_000 : 120_000,
 		hookTimeout: 600_000,
 		reporters: ['default'],
 	},

@@ -13,6 +13,7 @@ fragments=("$@")
 top=$(pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 logdir=$top/build/logs
+name=$(basename "$tree")
 mkdir -p "$logdir"
 
 [[ -f $tarball ]] || { echo "kernel: $tarball missing (Debian package linux-source-6.12)" >&2; exit 1; }
@@ -37,7 +38,7 @@ cfg_id=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
 if [[ ! -f $tree/.kts-config ]] || [[ $(cat "$tree/.kts-config") != "$cfg_id" ]]; then
 	echo "kernel: configuring (tinyconfig + ${fragments[*]})"
 	make -C "$tree" -s tinyconfig >/dev/null
-	"$tree"/scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "${fragments[@]/#/$top/}" >"$logdir/kernel-config.log" 2>&1
+	"$tree"/scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "${fragments[@]/#/$top/}" >"$logdir/$name-config.log" 2>&1
 	make -C "$tree" -s olddefconfig >/dev/null
 	# Every option the fragments ask for must have survived olddefconfig.
 	bad=0
@@ -58,19 +59,19 @@ fi
 
 # Build with a progress line every ~10% instead of thousands of CC lines.
 total=$(cat "$tree/.kts-ncc" 2>/dev/null || echo 2600)
-echo "kernel: building bzImage + modules with $(nproc) jobs (log: build/logs/kernel-build.log)"
+echo "kernel: building bzImage + modules with $(nproc) jobs (log: build/logs/$name-build.log)"
 start=$SECONDS
 set +e
-make -C "$tree" -j"$(nproc)" bzImage modules 2>&1 | tee "$logdir/kernel-build.log" | awk -v total="$total" -v start="$start" '
+make -C "$tree" -j"$(nproc)" bzImage modules 2>&1 | tee "$logdir/$name-build.log" | awk -v total="$total" -v start="$start" '
 	/^  (CC|AS|AR|LD)/ { n++; pct = int(n * 100 / total); if (pct > 99) pct = 99
 		if (pct >= next_pct) { printf "kernel: %3d%% (%d steps)\n", pct, n; fflush(); next_pct = pct + 10 } }
 	END { print n > "/dev/stderr" }' 2>"$tree/.kts-ncc.new"
 rc=${PIPESTATUS[0]}
 set -e
 if ((rc != 0)); then
-	echo "kernel: build failed; last lines of build/logs/kernel-build.log:" >&2
-	grep -E "error|Error" "$logdir/kernel-build.log" | head -20 >&2 || true
-	tail -30 "$logdir/kernel-build.log" >&2
+	echo "kernel: build failed; last lines of build/logs/$name-build.log:" >&2
+	grep -E "error|Error" "$logdir/$name-build.log" | head -20 >&2 || true
+	tail -30 "$logdir/$name-build.log" >&2
 	exit 1
 fi
 # Remember this build's step count only when it was a full build.

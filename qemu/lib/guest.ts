@@ -60,6 +60,9 @@ export interface GuestResult {
 	failure?: string;
 }
 
+/** How much slower the guest kernel flavour under test is (make check-debug). */
+export const SLOWDOWN = process.env.KTS_FLAVOUR === 'debug' ? 3 : 1;
+
 /** Console lines that mean the kernel is unhappy. */
 export const SPLAT_PATTERNS: RegExp[] = [
 	/\bBUG: /,
@@ -74,6 +77,8 @@ export const SPLAT_PATTERNS: RegExp[] = [
 	/\bKASAN: /,
 	/\bpossible circular locking dependency\b/,
 	/\bsuspicious RCU usage\b/,
+	/\bODEBUG: /,
+	/\binconsistent lock state\b/,
 ];
 
 export interface Paths {
@@ -141,7 +146,8 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 	const p = paths();
 	const accel = opts.accel ?? (await chooseAccel());
 	const runDir = runDirFor(opts.name);
-	const timeoutSec = opts.timeoutSec ?? 300;
+	// The debug kernel (KASAN, lockdep) runs everything a few times slower.
+	const timeoutSec = (opts.timeoutSec ?? 300) * SLOWDOWN;
 
 	let script: string;
 	if (opts.script !== undefined) script = opts.script;

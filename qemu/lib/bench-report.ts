@@ -1,0 +1,261 @@
+// The benchmark's results: what one run of qemu/scenarios/bench.sh
+// measured (results.json), and what is made from it alone - the Markdown
+// table with medians and ratios, and the chart (gnuplot: SVG and PNG).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CONFIGS = ['none', 'classic', 'llbitmap'] as const;
+export type Config = 'raw' | (typeof CONFIGS)[number];
+export type Workload = 'rand4k' | 'seq1m' | 'verify';
+
+export const WORKLOAD_NAMES: Record<Workload, string> = {
+	rand4k: '4k random write',
+	seq1m: '1M sequential write',
+	verify: '4k random write + crc32c verify',
+};
+
+export interface BenchPlan {
+	reps: number;
+	/** level:members, e.g. 10:4 */
+	levels: string[];
+	configs: Config[];
+	runtime: number;
+	seq: number;
+	warm: number;
+	verifyMB: number;
+	ramMB: number;
+}
+
+export interface BenchRun {
+	id: string;
+	rep: number;
+	/** raid1, raid10, raid5 or raw */
+	level: string;
+	config: Config;
+	workload: Workload;
+	mibps: number;
+	iops: number;
+	p99_us: number;
+	cpu_s: number;
+	/** Bitmap block writes during the run (llbitmap only; -1: not counted). */
+	bitmap_writes: number;
+	/** Data write IOs fio issued. */
+	data_writes: number;
+	verify_errors?: number;
+}
+
+export interface BenchResults {
+	date: string;
+	accel: string;
+	vcpus: number;
+	fio_jobs: number;
+	kernel: string;
+	mode: string;
+	seconds: number;
+	plan: BenchPlan;
+	runs: BenchRun[];
+}
+
+/** The fields of fio's JSON output a run needs. */
+export interface FioJson {
+	jobs: {
+		error: number;
+		write: { bw: number; iops: number; total_ios: number; clat_ns: { percentile?: Record<string, number> } };
+	}[];
+}
+
+export function fromFio(fio: FioJson): Pick<BenchRun, 'mibps' | 'iops' | 'p99_us' | 'data_writes' | 'verify_errors'> {
+	const j = fio.jobs[0];
+	if (!j) throw new Error('fio JSON without jobs');
+	return {
+		mibps: j.write.bw / 1024,
+		iops: j.write.iops,
+		p99_us: (j.write.clat_ns.percentile?.['99.000000'] ?? 0) / 1000,
+		data_writes: j.write.total_ios,
+		verify_errors: j.error,
+	};
+}
+
+export function median(xs: number[]): number {
+	if (!xs.length) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Cell {
+	level: string;
+	config: Config;
+	workload: Workload;
+	n: number;
+	mibps: number;
+	min: number;
+	max: number;
+	iops: number;
+	p99_us: number;
+	cpu_s: number;
+	/** Bitmap writes per 10,000 data writes, over all runs of the cell; null if not counted. */
+	bitmapPer10k: number | null;
+	verifyFailed: number;
+}
+
+/** Medians per level, configuration and workload. */
+export function summarise(r: BenchResults): Cell[] {
+	const groups = new Map<string, BenchRun[]>();
+	for (const run of r.runs) {
+		const k = `${run.level}|${run.config}|${run.workload}`;
+		groups.set(k, [...(groups.get(k) ?? []), run]);
+	}
+	return [...groups.values()].map((runs) => {
+		const counted = runs.filter((x) => x.bitmap_writes >= 0);
+		const data = counted.reduce((a, x) => a + x.data_writes, 0);
+		const mib = runs.map((x) => x.mibps);
+		return {
+			level: runs[0].level,
+			config: runs[0].config,
+			workload: runs[0].workload,
+			n: runs.length,
+			mibps: median(mib),
+			min: Math.min(...mib),
+			max: Math.max(...mib),
+			iops: median(runs.map((x) => x.iops)),
+			p99_us: median(runs.map((x) => x.p99_us)),
+			cpu_s: median(runs.map((x) => x.cpu_s)),
+			bitmapPer10k: counted.length && data ? (counted.reduce((a, x) => a + x.bitmap_writes, 0) * 10_000) / data : null,
+			verifyFailed: runs.filter((x) => x.verify_errors).length,
+		};
+	});
+}
+
+function cell(cells: Cell[], level: string, config: Config, workload: Workload): Cell | undefined {
+	return cells.find((c) => c.level === level && c.config === config && c.workload === workload);
+}
+
+export function ratio(cells: Cell[], level: string, workload: Workload, over: Config): number | null {
+	const a = cell(cells, level, 'llbitmap', workload);
+	const b = cell(cells, level, over, workload);
+	return a && b && b.mibps ? a.mibps / b.mibps : null;
+}
+
+const COLOURS: Record<Config, string> = { raw: '#444444', none: '#9e9e9e', classic: '#e6862e', llbitmap: '#2e9e5b' };
+
+const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
+
+function levels(r: BenchResults): string[] {
+	return r.plan.levels.map((l) => `raid${l.split(':')[0]}`);
+}
+
+/** The Markdown report: setup, medians with ratios, latency and CPU, bitmap writes, verify. */
+export function markdown(r: BenchResults): string {
+	const cells = summarise(r);
+	const configs = r.plan.configs.filter((c) => c !== 'raw');
+	const out: string[] = [];
+	out.push(`### fio on brd ramdisks: ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs, ${r.accel.toUpperCase()}`);
+	out.push('');
+	out.push(
+		`Kernel ${r.kernel}, one guest boot, ${r.mode} mode: ${r.plan.reps} interleaved round${r.plan.reps === 1 ? '' : 's'} ` +
+			`(raw, then each level with ${configs.join(', ')} in turn), medians shown; ` +
+			`4k random write: ${r.fio_jobs} jobs x QD32, ${r.plan.runtime} s after ${r.plan.warm} s of warm-up; ` +
+			`1M sequential write: ${r.vcpus} jobs x QD8, ${r.plan.seq} s; all arrays --assume-clean; ` +
+			`${r.plan.ramMB} MiB ramdisks; run took ${Math.round(r.seconds / 60)} min.`,
+	);
+	out.push('');
+	for (const wl of ['rand4k', 'seq1m'] as Workload[]) {
+		const raw = cell(cells, 'raw', 'raw', wl);
+		out.push(`**${WORKLOAD_NAMES[wl]}, MiB/s** (min-max over rounds)${raw ? `; one raw ramdisk, the limit: ${fmt(raw.mibps)}` : ''}`);
+		out.push('');
+		out.push(`| level | ${configs.join(' | ')} | llbitmap/none | llbitmap/classic |`);
+		out.push(`|---|${configs.map(() => '---:').join('|')}|---:|---:|`);
+		for (const level of levels(r)) {
+			const row = configs.map((c) => {
+				const x = cell(cells, level, c, wl);
+				return x ? `${fmt(x.mibps)} (${fmt(x.min)}-${fmt(x.max)})` : '-';
+			});
+			out.push(`| ${level} | ${row.join(' | ')} | ${fmt(ratio(cells, level, wl, 'none'), 2)} | ${fmt(ratio(cells, level, wl, 'classic'), 2)} |`);
+		}
+		out.push('');
+	}
+	out.push('**4k random write: p99 latency (us), guest CPU (s) per run, bitmap writes per 10,000 data writes (warm)**');
+	out.push('');
+	out.push(`| level | ${configs.map((c) => `${c} p99`).join(' | ')} | ${configs.map((c) => `${c} CPU`).join(' | ')} | llbitmap writes/10k |`);
+	out.push(`|---|${configs.map(() => '---:').join('|')}|${configs.map(() => '---:').join('|')}|---:|`);
+	for (const level of levels(r)) {
+		const p99 = configs.map((c) => fmt(cell(cells, level, c, 'rand4k')?.p99_us, 0));
+		const cpu = configs.map((c) => fmt(cell(cells, level, c, 'rand4k')?.cpu_s, 1));
+		out.push(`| ${level} | ${p99.join(' | ')} | ${cpu.join(' | ')} | ${fmt(cell(cells, level, 'llbitmap', 'rand4k')?.bitmapPer10k, 2)} |`);
+	}
+	out.push('');
+	const verify = cells.filter((c) => c.workload === 'verify');
+	if (verify.length) {
+		const bad = verify.filter((c) => c.verifyFailed);
+		out.push(
+			`Write + crc32c verify under load (${r.plan.verifyMB} MiB per array): ` +
+				(bad.length ? `FAILED on ${bad.map((c) => `${c.level} ${c.config}`).join(', ')}` : `passed on all ${verify.length} arrays`) +
+				'.',
+		);
+		out.push('');
+	}
+	out.push('The classic bitmap keeps no count of its writes, so only llbitmap has one.');
+	return `${out.join('\n')}\n`;
+}
+
+/**
+ * The chart: MiB/s medians per level for the two throughput workloads,
+ * a bar per configuration, llbitmap's ratios over none and classic above
+ * its bar. gnuplot draws it as SVG and PNG from the same data.
+ */
+export function chart(r: BenchResults, dir: string): { svg: string; png: string } {
+	const cells = summarise(r);
+	const configs = r.plan.configs.filter((c) => c !== 'raw');
+	const lv = levels(r);
+	for (const wl of ['rand4k', 'seq1m'] as Workload[]) {
+		const rows = lv.map((level, i) => {
+			const vals = configs.map((c) => fmt(cell(cells, level, c, wl)?.mibps, 2).replace('-', 'NaN'));
+			const n = ratio(cells, level, wl, 'none');
+			const k = ratio(cells, level, wl, 'classic');
+			const label = [n !== null ? `x${fmt(n, 2)} none` : '', k !== null ? `x${fmt(k, 2)} classic` : ''].filter(Boolean).join('\\n');
+			return `${i} "${level}" ${vals.join(' ')} "${label}"`;
+		});
+		writeFileSync(join(dir, `chart-${wl}.dat`), `# idx level ${configs.join(' ')} label\n${rows.join('\n')}\n`);
+	}
+	const title = `md bitmaps under fio, ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs ${r.accel.toUpperCase()}, median of ${r.plan.reps}`;
+	const ll = configs.indexOf('llbitmap');
+	const panel = (wl: Workload) => {
+		const file = join(dir, `chart-${wl}.dat`);
+		const bars = configs.map((c, i) => `'${file}' using ${i + 3}:xtic(2) title '${c}' lc rgb '${COLOURS[c]}'`);
+		const labels =
+			ll >= 0
+				? `, '${file}' using ($1 + ${(ll - (configs.length - 1) / 2) / (configs.length + 1)}):${ll + 3}:${configs.length + 3} with labels offset 0,1.6 font ',9' notitle`
+				: '';
+		return [`set title '${WORKLOAD_NAMES[wl]}' font ',12'`, `plot ${bars.join(', ')}${labels}`];
+	};
+	const body = [
+		'set style data histograms',
+		'set style histogram clustered gap 1',
+		'set style fill solid 0.85 border -1',
+		'set boxwidth 0.9',
+		"set ylabel 'MiB/s'",
+		'set yrange [0:*]',
+		'set offsets 0, 0, graph 0.25, 0',
+		'set key top left',
+		'set grid ytics',
+		`set multiplot layout 1,2 title '${title}' font ',13'`,
+		...panel('rand4k'),
+		...panel('seq1m'),
+		'unset multiplot',
+	];
+	const svg = join(dir, 'chart.svg');
+	const png = join(dir, 'chart.png');
+	for (const [term, out] of [
+		["svg size 1100,480 dynamic font 'DejaVu Sans,10' background '#ffffff'", svg],
+		["pngcairo size 1100,480 font 'DejaVu Sans,10'", png],
+	]) {
+		const script = [`set terminal ${term}`, `set output '${out}'`, ...body].join('\n');
+		writeFileSync(join(dir, out.endsWith('.svg') ? 'chart-svg.gp' : 'chart-png.gp'), `${script}\n`);
+		const g = spawnSync('gnuplot', { input: script, encoding: 'utf8' });
+		if (g.error) throw new Error(`gnuplot: ${g.error.message} (Debian package gnuplot-nox)`);
+		if (g.status !== 0) throw new Error(`gnuplot failed: ${g.stderr}`);
+	}
+	return { svg, png };
+}

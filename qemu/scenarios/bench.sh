@@ -1,0 +1,108 @@
+# bench: fio on brd ramdisks - the raw ramdisk, then raid arrays with no
+# bitmap, the classic bitmap and llbitmap - interleaved and repeated in one
+# boot (qemu/bench.ts drives it and reads the results).
+#
+# Environment (from qemu/bench.ts):
+#   BENCH_REPS       repetitions of the whole interleaved round
+#   BENCH_LEVELS     e.g. "1:2 10:4 5:4" (level:members)
+#   BENCH_CONFIGS    e.g. "none classic llbitmap"
+#   BENCH_RUNTIME    seconds of each measured 4k random-write run
+#   BENCH_SEQ        seconds of each 1M sequential-write run
+#   BENCH_WARM       seconds of the unmeasured warm-up before the random writes
+#   BENCH_VERIFY_MB  size of the write+verify run (first round only; 0: none)
+#   BENCH_RAM_MB     size of each ramdisk
+# Each fio run leaves $KTS_OUT/fio/<id>.json and one results line
+# (id, rep, level, config, workload, cpu_s, bitmap_writes).
+set -e
+ncpu=$(nproc)
+jobs=$((ncpu * 4))
+out=$KTS_OUT/fio
+mkdir -p "$out"
+kts_load_md 0
+kts_brd 4 "$BENCH_RAM_MB"
+echo 1 > /sys/module/md_mod/parameters/llbitmap && echo 0 > /sys/module/md_mod/parameters/llbitmap ||
+	kts_fail "md_mod.llbitmap cannot be changed at run time"
+kts_result vcpus="$ncpu" fio_jobs="$jobs" kernel="$(uname -r)"
+
+# busy CPU time of the whole guest so far, in 1/100 s
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# bitmap block writes so far (llbitmap's counter; the classic bitmap has none)
+bitmap_writes() {
+	[[ -r /sys/block/md0/md/llbitmap/metadata ]] && kts_llmeta md0 writes || echo -1
+}
+
+# run ID DEV WORKLOAD LEVEL CONFIG REP
+run() {
+	local id=$1 dev=$2 wl=$3 level=$4 config=$5 rep=$6 args c0 w0
+	case $wl in
+	rand4k) args=(--rw=randwrite --bs=4k --numjobs="$jobs" --iodepth=32 --time_based --runtime="$BENCH_RUNTIME") ;;
+	seq1m) args=(--rw=write --bs=1M --numjobs="$ncpu" --iodepth=8 --time_based --runtime="$BENCH_SEQ"
+		--size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M) ;;
+	verify) args=(--rw=randwrite --bs=4k --numjobs=1 --iodepth=32 --size="${BENCH_VERIFY_MB}M"
+		--verify=crc32c --do_verify=1 --verify_fatal=1) ;;
+	esac
+	if [[ $wl == rand4k && $BENCH_WARM != 0 ]]; then
+		# warm: the chunks the measured run writes are already dirty
+		fio --name=warm --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
+			"${args[@]/--runtime=*/--runtime=$BENCH_WARM}" > /dev/null
+	fi
+	c0=$(cpu_busy) w0=$(bitmap_writes)
+	if ! fio --name="$id" --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
+		"${args[@]}" --output-format=json --output="$out/$id.json"; then
+		kts_result id="$id" rep="$rep" level="$level" config="$config" workload="$wl" failed=1
+		kts_fail "fio $id failed"
+	fi
+	local w1 writes=-1
+	w1=$(bitmap_writes)
+	((w0 >= 0 && w1 >= 0)) && writes=$((w1 - w0))
+	kts_result id="$id" rep="$rep" level="$level" config="$config" workload="$wl" \
+		cpu_s="$(awk -v a="$c0" -v b="$(cpu_busy)" 'BEGIN { printf "%.2f", (b - a) / 100 }')" \
+		bitmap_writes="$writes"
+	echo "bench: $id done"
+}
+
+# make LEVEL N CONFIG: /dev/md0 on ram0..ram(N-1), all ramdisks empty again
+make_array() {
+	local level=$1 n=$2 config=$3 devs=() i bitmap=internal ll=0
+	for ((i = 0; i < n; i++)); do devs+=("/dev/ram$i"); done
+	case $config in
+	none) bitmap=none ;;
+	llbitmap) ll=1 ;;
+	esac
+	echo "$ll" > /sys/module/md_mod/parameters/llbitmap
+	mdadm --create /dev/md0 --run --quiet --level="$level" --raid-devices="$n" \
+		--bitmap="$bitmap" --assume-clean "${devs[@]}" || kts_fail "mdadm --create raid$level $config"
+	size_mb=$(( $(blockdev --getsz /dev/md0) / 2048 ))
+}
+
+stop_array() {
+	mdadm --stop /dev/md0 > /dev/null || kts_fail "mdadm --stop"
+	local i
+	for i in 0 1 2 3; do
+		mdadm --zero-superblock "/dev/ram$i" 2> /dev/null || true
+		blkdiscard "/dev/ram$i" # brd frees the pages: every config starts empty
+	done
+}
+
+for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+	echo "bench: round $rep of $BENCH_REPS"
+	size_mb=$BENCH_RAM_MB
+	run "r$rep-raw-rand4k" /dev/ram0 rand4k raw raw "$rep"
+	run "r$rep-raw-seq1m" /dev/ram0 seq1m raw raw "$rep"
+	blkdiscard /dev/ram0
+	for spec in $BENCH_LEVELS; do
+		level=${spec%%:*} n=${spec##*:}
+		for config in $BENCH_CONFIGS; do
+			make_array "$level" "$n" "$config"
+			run "r$rep-raid$level-$config-rand4k" /dev/md0 rand4k "raid$level" "$config" "$rep"
+			run "r$rep-raid$level-$config-seq1m" /dev/md0 seq1m "raid$level" "$config" "$rep"
+			if ((rep == 1 && BENCH_VERIFY_MB > 0)); then
+				run "r$rep-raid$level-$config-verify" /dev/md0 verify "raid$level" "$config" "$rep"
+			fi
+			stop_array
+		done
+	done
+done
+kts_check "no kernel splat" kts_dmesg_clean
+kts_result done=1

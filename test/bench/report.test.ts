@@ -1,0 +1,72 @@
+// The benchmark report is made from results.json alone: medians, ratios,
+// bitmap writes per 10,000 data writes, the Markdown table and the chart.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { type BenchResults, type BenchRun, chart, markdown, median, ratio, summarise } from '../../qemu/lib/bench-report.js';
+import { PLANS } from '../../qemu/bench.js';
+
+function run(rep: number, level: string, config: BenchRun['config'], workload: BenchRun['workload'], mibps: number, extra: Partial<BenchRun> = {}): BenchRun {
+	return { id: `r${rep}-${level}-${config}-${workload}`, rep, level, config, workload, mibps, iops: mibps * 256, p99_us: 100, cpu_s: 1, bitmap_writes: -1, data_writes: 10_000, ...extra };
+}
+
+const results: BenchResults = {
+	date: '2026-11-25T00:00:00.000Z',
+	accel: 'tcg',
+	vcpus: 2,
+	fio_jobs: 8,
+	kernel: '6.12.117',
+	mode: 'quick',
+	seconds: 240,
+	plan: { ...PLANS.quick, reps: 3, levels: ['10:4'] },
+	runs: [
+		...[1, 2, 3].map((rep) => run(rep, 'raw', 'raw', 'rand4k', 300)),
+		run(1, 'raid10', 'none', 'rand4k', 100),
+		run(2, 'raid10', 'none', 'rand4k', 90),
+		run(3, 'raid10', 'none', 'rand4k', 110),
+		run(1, 'raid10', 'classic', 'rand4k', 50),
+		run(2, 'raid10', 'classic', 'rand4k', 60),
+		run(3, 'raid10', 'classic', 'rand4k', 40),
+		run(1, 'raid10', 'llbitmap', 'rand4k', 98, { bitmap_writes: 3 }),
+		run(2, 'raid10', 'llbitmap', 'rand4k', 97, { bitmap_writes: 1 }),
+		run(3, 'raid10', 'llbitmap', 'rand4k', 99, { bitmap_writes: 2 }),
+		run(1, 'raid10', 'llbitmap', 'verify', 20, { verify_errors: 0 }),
+		run(1, 'raid10', 'none', 'seq1m', 400),
+		run(1, 'raid10', 'classic', 'seq1m', 380),
+		run(1, 'raid10', 'llbitmap', 'seq1m', 396),
+	],
+};
+
+describe('the bench report', () => {
+	test('medians, ratios and bitmap writes per 10,000 data writes', () => {
+		expect(median([3, 1, 2])).toBe(2);
+		expect(median([4, 1, 2, 3])).toBe(2.5);
+		const cells = summarise(results);
+		const ll = cells.find((c) => c.level === 'raid10' && c.config === 'llbitmap' && c.workload === 'rand4k')!;
+		expect(ll.mibps).toBe(98);
+		expect([ll.min, ll.max]).toEqual([97, 99]);
+		// 6 bitmap writes over 30,000 data writes
+		expect(ll.bitmapPer10k).toBeCloseTo(2);
+		expect(cells.find((c) => c.config === 'none' && c.workload === 'rand4k')!.bitmapPer10k).toBeNull();
+		expect(ratio(cells, 'raid10', 'rand4k', 'none')).toBeCloseTo(0.98);
+		expect(ratio(cells, 'raid10', 'rand4k', 'classic')).toBeCloseTo(1.96);
+	});
+
+	test('the Markdown table carries the setup, the medians and the ratios', () => {
+		const md = markdown(results);
+		expect(md).toContain('2026-11-25, 2 vCPUs, TCG');
+		expect(md).toContain('one raw ramdisk, the limit: 300.0');
+		expect(md).toMatch(/\| raid10 \| 100\.0 \(90\.0-110\.0\) \| 50\.0 \(40\.0-60\.0\) \| 98\.0 \(97\.0-99\.0\) \| 0\.98 \| 1\.96 \|/);
+		expect(md).toContain('| 2.00 |');
+		expect(md).toContain('passed on all 1 arrays');
+	});
+
+	test('gnuplot draws the chart as SVG and PNG', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'kts-bench-'));
+		const { svg, png } = chart(results, dir);
+		expect(readFileSync(svg, 'utf8')).toContain('<svg');
+		expect(readFileSync(svg, 'utf8')).toContain('x0.98 none');
+		expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+	});
+});

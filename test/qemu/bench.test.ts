@@ -1,0 +1,31 @@
+// make check runs the benchmark's smoke plan: the harness boots, fio runs
+// on the raw ramdisk and on raid1 with and without llbitmap, and the
+// results, the table and the chart come out. Speed is not asserted here
+// (make bench measures it).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { bench, report } from '../../qemu/bench.js';
+import { BUILD } from '../../qemu/lib/guest.js';
+
+test('make bench: the smoke plan runs in one boot and produces results, table and chart', async () => {
+	const dir = mkdtempSync(join(BUILD, 'bench-smoke-'));
+	const lines: string[] = [];
+	const r = await bench('smoke', dir, (l) => lines.push(l));
+	// raw: rand4k + seq1m; raid1 x {none, llbitmap} x {rand4k, seq1m, verify}
+	expect(r.runs.map((x) => x.id).sort()).toEqual(
+		['r1-raw-rand4k', 'r1-raw-seq1m', ...['none', 'llbitmap'].flatMap((c) => ['rand4k', 'seq1m', 'verify'].map((w) => `r1-raid1-${c}-${w}`))].sort(),
+	);
+	for (const x of r.runs) {
+		expect(x.mibps, x.id).toBeGreaterThan(0);
+		expect(x.data_writes, x.id).toBeGreaterThan(0);
+		expect(x.verify_errors ?? 0, x.id).toBe(0);
+		// llbitmap counts its writes; nothing else has a counter
+		if (x.config === 'llbitmap') expect(x.bitmap_writes, x.id).toBeGreaterThanOrEqual(0);
+		else expect(x.bitmap_writes, x.id).toBe(-1);
+	}
+	expect(lines.some((l) => l.includes('bench: r1-raid1-llbitmap-rand4k done'))).toBe(true);
+	const files = report(r, dir);
+	expect(readFileSync(files.md, 'utf8')).toMatch(/\| raid1 \| [\d.]+ \([\d.]+-[\d.]+\) \| [\d.]+ \([\d.]+-[\d.]+\) \| [\d.]+ \| - \|/);
+	expect(readFileSync(files.png).subarray(1, 4).toString()).toBe('PNG');
+}, 600_000);
