@@ -691,6 +691,9 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 #define DEFAULT_DAEMON_SLEEP 30
 #define DEFAULT_BARRIER_IDLE 5
 
+/* Longest daemon_sleep and barrier_idle, in seconds. */
+#define LLBITMAP_MAX_SECONDS 3600
+
 /* Bitmap space mdadm reserves for a member of `size` sectors. */
 static unsigned long llbitmap_default_space(sector_t size)
 {
@@ -923,7 +926,7 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 		       chunksize);
 		return -ENOSPC;
 	}
-	if (daemon_sleep >= 1 && daemon_sleep <= 3600)
+	if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 		bitmap->daemon_sleep = daemon_sleep;
 	bitmap->events_cleared = le64_to_cpu(sb->events_cleared);
 	if (events < mddev->events) {
@@ -960,6 +963,14 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	sb = kmap_local_page(page0);
 	fresh = le32_to_cpu(sb->magic) != LLBITMAP_MAGIC;
 	bitmap->space = llbitmap_space(bitmap, sb);
+	/* mdadm --create --delay=N: the flush period mdadm asked for */
+	if (le32_to_cpu(sb->magic) == BITMAP_MAGIC) {
+		unsigned long daemon_sleep =
+			(unsigned long)le32_to_cpu(sb->daemon_sleep);
+
+		if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
+			bitmap->daemon_sleep = daemon_sleep;
+	}
 	kunmap_local(sb);
 	if (bitmap->space < LLBITMAP_MIN_SPACE) {
 		pr_err("md/llbitmap: %s: no space for a bitmap\n",
@@ -988,6 +999,12 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	return ret;
 }
 
+/*
+ * Without a bitmap md syncs everything, this many sectors at a time (as
+ * md-bitmap answers).
+ */
+#define LLBITMAP_NO_BITMAP_BLOCKS 1024
+
 /* Sectors from `offset` to the end of its chunk. */
 static sector_t llbitmap_chunk_rest(unsigned long chunksize, sector_t offset)
 {
@@ -1002,8 +1019,13 @@ static bool llbitmap_start_sync(struct mddev *mddev, sector_t offset,
 				sector_t *blocks, bool degraded)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
-	unsigned int chunk = (unsigned int)(offset >> bitmap->chunkshift);
+	unsigned int chunk;
 
+	if (!bitmap) {
+		*blocks = LLBITMAP_NO_BITMAP_BLOCKS;
+		return true;
+	}
+	chunk = (unsigned int)(offset >> bitmap->chunkshift);
 	*blocks = llbitmap_chunk_rest(bitmap->chunksize, offset);
 	return llbitmap_apply(bitmap, chunk, chunk, BitmapActionStartsync) ==
 	       BitSyncing;
@@ -1034,6 +1056,10 @@ static void llbitmap_end_sync(struct mddev *mddev, sector_t offset,
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 
+	if (!bitmap) {
+		*blocks = LLBITMAP_NO_BITMAP_BLOCKS;
+		return;
+	}
 	*blocks = llbitmap_chunk_rest(bitmap->chunksize, offset);
 	llbitmap_apply(bitmap, offset >> bitmap->chunkshift, bitmap->chunks - 1,
 		       BitmapActionAbortsync);
@@ -1048,6 +1074,8 @@ static void llbitmap_close_sync(struct mddev *mddev)
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 	unsigned int idx;
 
+	if (!bitmap)
+		return;
 	for (idx = 0; idx < bitmap->nr_pages; idx++)
 		set_bit(LLPageFlush, &llbitmap_pctl(bitmap, idx)->flags);
 	llbitmap_apply(bitmap, 0, bitmap->chunks - 1, BitmapActionEndsync);
@@ -1062,8 +1090,11 @@ static void llbitmap_cond_end_sync(struct mddev *mddev, sector_t sector,
 				   bool force)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
-	unsigned int done = (unsigned int)(sector >> bitmap->chunkshift);
+	unsigned int done;
 
+	if (!bitmap)
+		return;
+	done = (unsigned int)(sector >> bitmap->chunkshift);
 	if (!sector) {
 		bitmap->last_end_sync = jiffies;
 		return;
@@ -1084,9 +1115,6 @@ static void llbitmap_cond_end_sync(struct mddev *mddev, sector_t sector,
 	bitmap->last_end_sync = jiffies;
 	sysfs_notify_dirent_safe(mddev->sysfs_completed);
 }
-
-/* Longest daemon_sleep and barrier_idle: an hour. */
-#define LLBITMAP_MAX_SECONDS 3600
 
 static ssize_t bits_show(struct mddev *mddev, char *page)
 {
@@ -1333,6 +1361,12 @@ static int llbitmap_create(struct mddev *mddev, int slot)
 		kfree(bitmap);
 		return ret;
 	}
+	/*
+	 * a page is idle after barrier_idle or one flush period, whichever
+	 * is less
+	 */
+	if (bitmap->barrier_idle > bitmap->daemon_sleep)
+		bitmap->barrier_idle = bitmap->daemon_sleep;
 	mutex_lock(&mddev->bitmap_info.mutex);
 	mddev->bitmap = bitmap;
 	mddev->bitmap_info.chunksize = bitmap->chunksize << 9;
@@ -1482,7 +1516,8 @@ static int llbitmap_startwrite(struct mddev *mddev, sector_t offset,
 	unsigned int last = 0;
 	unsigned int idx;
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+	if (!bitmap ||
+	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
 		return 0;
 	for (idx = llbitmap_page_of(first);
 	     idx <= llbitmap_page_of(last);
@@ -1500,7 +1535,8 @@ static void llbitmap_endwrite(struct mddev *mddev, sector_t offset,
 	unsigned int last = 0;
 	unsigned int idx;
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+	if (!bitmap ||
+	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
 		return;
 	for (idx = llbitmap_page_of(first);
 	     idx <= llbitmap_page_of(last);
@@ -1519,16 +1555,18 @@ static void llbitmap_start_discard(struct mddev *mddev, sector_t offset,
 				   unsigned long sectors)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
-	unsigned long mask = bitmap->chunksize - 1;
 	sector_t end = offset + sectors;
 	unsigned int first = 0;
 	unsigned int last = 0;
 	unsigned int whole_first;
 	unsigned int whole_end;
+	unsigned long mask;
 	unsigned int idx;
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+	if (!bitmap ||
+	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
 		return;
+	mask = bitmap->chunksize - 1;
 	for (idx = llbitmap_page_of(first);
 	     idx <= llbitmap_page_of(last);
 	     idx++)
@@ -1559,14 +1597,17 @@ static void llbitmap_end_discard(struct mddev *mddev, sector_t offset,
 
 static void llbitmap_start_behind_write(struct mddev *mddev)
 {
-	atomic_inc(&mddev_llbitmap(mddev)->behind_writes);
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap)
+		atomic_inc(&bitmap->behind_writes);
 }
 
 static void llbitmap_end_behind_write(struct mddev *mddev)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 
-	if (atomic_dec_and_test(&bitmap->behind_writes))
+	if (bitmap && atomic_dec_and_test(&bitmap->behind_writes))
 		wake_up(&bitmap->behind_wait);
 }
 

@@ -106,6 +106,9 @@ function llbitmap_create(mddev: Ptr<mddev>, slot: int): int {
 		kfree(bitmap);
 		return ret;
 	}
+	/* a page is idle after barrier_idle or one flush period, whichever is less */
+	if (bitmap.barrier_idle > bitmap.daemon_sleep)
+		bitmap.barrier_idle = bitmap.daemon_sleep;
 	mutex_lock(mddev.bitmap_info.mutex);
 	mddev.bitmap = bitmap;
 	mddev.bitmap_info.chunksize = bitmap.chunksize << 9n;
@@ -225,11 +228,11 @@ function llbitmap_write_range(bitmap: Ptr<llbitmap>, offset: sector_t, sectors: 
  * by the next unplug, before the data.
  */
 function llbitmap_startwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): int {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
 	const first = local<uint>(0);
 	const last = local<uint>(0);
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
 		return 0;
 	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
 		llbitmap_raise_barrier(bitmap, idx);
@@ -238,11 +241,11 @@ function llbitmap_startwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong
 }
 
 function llbitmap_endwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): void {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
 	const first = local<uint>(0);
 	const last = local<uint>(0);
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
 		return;
 	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
 		llbitmap_release_barrier(bitmap, idx);
@@ -256,16 +259,16 @@ function llbitmap_endwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong):
  * unplug).
  */
 function llbitmap_start_discard(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong): void {
-	const bitmap = mddev_llbitmap(mddev)!;
-	const mask = bitmap.chunksize - 1n;
+	const bitmap = mddev_llbitmap(mddev);
 	const end = offset + sectors;
 	const first = local<uint>(0);
 	const last = local<uint>(0);
 	let whole_first: uint;
 	let whole_end: uint;
 
-	if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
 		return;
+	const mask = bitmap.chunksize - 1n;
 	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
 		llbitmap_raise_barrier(bitmap, idx);
 	/* chunks [whole_first, whole_end) lie inside the discard */
@@ -290,13 +293,16 @@ function llbitmap_end_discard(mddev: Ptr<mddev>, offset: sector_t, sectors: ulon
 }
 
 function llbitmap_start_behind_write(mddev: Ptr<mddev>): void {
-	atomic_inc(mddev_llbitmap(mddev)!.behind_writes);
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap)
+		atomic_inc(bitmap.behind_writes);
 }
 
 function llbitmap_end_behind_write(mddev: Ptr<mddev>): void {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
 
-	if (atomic_dec_and_test(bitmap.behind_writes))
+	if (bitmap && atomic_dec_and_test(bitmap.behind_writes))
 		wake_up(bitmap.behind_wait);
 }
 

@@ -41,6 +41,8 @@ const LLBITMAP_MAX_SPACE: ulong = 256n;
 const LLBITMAP_MIN_SPACE: ulong = 8n;
 export const DEFAULT_DAEMON_SLEEP: ulong = 30n;
 export const DEFAULT_BARRIER_IDLE: ulong = 5n;
+/** Longest daemon_sleep and barrier_idle, in seconds. */
+export const LLBITMAP_MAX_SECONDS: ulong = 3600n;
 
 /** Bitmap space mdadm reserves for a member of `size` sectors. */
 function llbitmap_default_space(size: sector_t): ulong {
@@ -238,7 +240,7 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
 			mddev.resync_max_sectors, bitmap.space, chunksize);
 		return -ENOSPC;
 	}
-	if (daemon_sleep >= 1n && daemon_sleep <= 3600n)
+	if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 		bitmap.daemon_sleep = daemon_sleep;
 	bitmap.events_cleared = le64_to_cpu(sb.events_cleared);
 	if (events < mddev.events) {
@@ -273,6 +275,13 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 
 	fresh = le32_to_cpu(sb.magic) !== LLBITMAP_MAGIC;
 	bitmap.space = llbitmap_space(bitmap, sb);
+	/* mdadm --create --delay=N: the flush period mdadm asked for */
+	if (le32_to_cpu(sb.magic) === BITMAP_MAGIC) {
+		const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
+
+		if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
+			bitmap.daemon_sleep = daemon_sleep;
+	}
 	kunmap_local(sb);
 	if (bitmap.space < LLBITMAP_MIN_SPACE) {
 		pr_err('md/llbitmap: %s: no space for a bitmap\n', mdname(mddev));

@@ -12,6 +12,9 @@ import { llbitmap_flush_dirty } from './io';
 import { llbitmap_apply, llbitmap_page_flag, llbitmap_pctl, llbitmap_read, mddev_llbitmap } from './llbitmap';
 import { llbitmap_action, llbitmap_state } from './state';
 
+/** Without a bitmap md syncs everything, this many sectors at a time (as md-bitmap answers). */
+const LLBITMAP_NO_BITMAP_BLOCKS: sector_t = 1024n;
+
 /** Sectors from `offset` to the end of its chunk. */
 function llbitmap_chunk_rest(chunksize: ulong, offset: sector_t): sector_t {
 	return chunksize - (offset & (chunksize - 1n));
@@ -22,7 +25,12 @@ function llbitmap_chunk_rest(chunksize: ulong, offset: sector_t): sector_t {
  * may skip *blocks sectors.
  */
 export function llbitmap_start_sync(mddev: Ptr<mddev>, offset: sector_t, blocks: Out<sector_t>, degraded: bool): bool {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap) {
+		blocks.set(LLBITMAP_NO_BITMAP_BLOCKS);
+		return true;
+	}
 	const chunk = uint(offset >> bitmap.chunkshift);
 
 	blocks.set(llbitmap_chunk_rest(bitmap.chunksize, offset));
@@ -46,16 +54,22 @@ export function llbitmap_skip_sync_blocks(mddev: Ptr<mddev>, offset: sector_t): 
 
 /** Sync stopped at `offset`: what it had started there and after still needs it. */
 export function llbitmap_end_sync(mddev: Ptr<mddev>, offset: sector_t, blocks: Out<sector_t>): void {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
 
+	if (!bitmap) {
+		blocks.set(LLBITMAP_NO_BITMAP_BLOCKS);
+		return;
+	}
 	blocks.set(llbitmap_chunk_rest(bitmap.chunksize, offset));
 	llbitmap_apply(bitmap, uint(offset >> bitmap.chunkshift), bitmap.chunks - 1, llbitmap_action.BitmapActionAbortsync);
 }
 
 /** Sync finished: synced chunks are Dirty until the daemon, soon, cleans them. */
 export function llbitmap_close_sync(mddev: Ptr<mddev>): void {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
 
+	if (!bitmap)
+		return;
 	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
 		set_bit(llbitmap_page_flag.LLPageFlush, llbitmap_pctl(bitmap, idx).flags);
 	llbitmap_apply(bitmap, 0, bitmap.chunks - 1, llbitmap_action.BitmapActionEndsync);
@@ -67,7 +81,10 @@ export function llbitmap_close_sync(mddev: Ptr<mddev>): void {
  * does not sync them again.
  */
 export function llbitmap_cond_end_sync(mddev: Ptr<mddev>, sector: sector_t, force: bool): void {
-	const bitmap = mddev_llbitmap(mddev)!;
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap)
+		return;
 	const done = uint(sector >> bitmap.chunkshift);
 
 	if (!sector) {

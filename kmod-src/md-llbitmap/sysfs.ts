@@ -13,10 +13,8 @@ import { sysfs_emit } from '../kernel/printk';
 import { type char, type cstr, type int, local, type Mem, type Out, type Ptr, type size_t, ssize_t, type uint, ulong } from '../kernel/types';
 import { mod_delayed_work } from '../kernel/workqueue';
 import { llbitmap_read, mddev_llbitmap } from './llbitmap';
+import { LLBITMAP_MAX_SECONDS } from './sb';
 import { llbitmap_state } from './state';
-
-/** Longest daemon_sleep and barrier_idle: an hour. */
-const LLBITMAP_MAX_SECONDS: ulong = 3600n;
 
 function bits_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
 	let unwritten: uint = 0;

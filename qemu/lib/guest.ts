@@ -41,6 +41,8 @@ export interface GuestOptions {
 	killWhen?: (line: string) => boolean;
 	/** ...this many milliseconds later. */
 	killAfterMs?: number;
+	/** Kill QEMU when this is aborted (a runner's own watchdog). */
+	signal?: AbortSignal;
 }
 
 export interface GuestResult {
@@ -89,8 +91,9 @@ export interface Paths {
 }
 
 export function paths(): Paths {
-	const kdir = process.env.KDIR || join(BUILD, 'linux-6.12');
-	const guestModules = process.env.GUESTMOD || join(BUILD, 'guest-modules');
+	// absolute: the guest sees the host's paths, not its working directory
+	const kdir = resolve(process.env.KDIR || join(BUILD, 'linux-6.12'));
+	const guestModules = resolve(process.env.GUESTMOD || join(BUILD, 'guest-modules'));
 	const bzImage = join(kdir, 'arch/x86/boot/bzImage');
 	const relFile = join(guestModules, 'release');
 	if (!existsSync(bzImage) || !existsSync(relFile))
@@ -195,6 +198,9 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 			'root=hostroot', 'rootfstype=9p', 'rootflags=trans=virtio,version=9p2000.L,msize=524288,cache=loose', 'ro',
 			`init=${join(ROOT, 'qemu/guest/init')}`,
 			'loglevel=6', 'hung_task_panic=0', 'nokaslr',
+			// KASAN and lockdep under TCG: a vCPU can lag for many seconds
+			// without anything being wrong; the soft-lockup limit is 2x this
+			...(SLOWDOWN > 1 ? ['watchdog_thresh=60'] : []),
 		].join(' '),
 		'-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
 		'-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot',
@@ -239,8 +245,15 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 		timedOut = true;
 		child.kill('SIGKILL');
 	}, timeoutSec * 1000);
+	const abort = () => {
+		killed = true;
+		child.kill('SIGKILL');
+	};
+	if (opts.signal?.aborted) abort();
+	opts.signal?.addEventListener('abort', abort);
 	const status: number | null = await new Promise((res) => child.on('close', (code) => res(code)));
 	clearTimeout(timer);
+	opts.signal?.removeEventListener('abort', abort);
 	await new Promise<void>((res) => logStream.end(res));
 
 	const codeFile = join(runDir, 'exit-code');

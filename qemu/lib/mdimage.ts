@@ -1,26 +1,47 @@
-// Reading md members from the host: the v1.2 superblock, the llbitmap
-// superblock and state bytes, and the data, straight from the raw disk
-// images of a guest that was killed.
-import { closeSync, openSync, readSync } from 'node:fs';
+// Reading md members from outside the kernel: the md superblock (0.90,
+// 1.0, 1.1, 1.2), the lockless bitmap's superblock and state bytes, and the
+// data - from the raw disk images of a guest that was killed (crash tests)
+// or from a member device in the guest (llbitmap-examine, mdadm -X's
+// counterpart).
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export const MD_SB_MAGIC = 0xa92b4efc;
 export const LLBITMAP_MAGIC = 0x6d746963;
+export const BITMAP_MAGIC = 0x6d746962;
 export const STATE_NAMES = ['unwritten', 'clean', 'dirty', 'need sync', 'syncing'];
 
 export interface Member {
 	path: string;
-	/** Sectors of the md superblock (v1.2: 8). */
+	/** 0.90, 1.0, 1.1 or 1.2 */
+	metadata: string;
+	/** Where the md superblock is, in sectors. */
 	superOffset: bigint;
 	dataOffset: bigint;
+	/** Data sectors of the member (the sync size of raid1). */
 	dataSize: bigint;
 	events: bigint;
 	resyncOffset: bigint;
 	/** Sectors from the superblock to the bitmap. */
 	bitmapOffset: bigint;
-	/** llbitmap geometry. */
-	chunkSectors: bigint;
+	bitmap: BitmapSuper;
 	chunks: number;
 	states: Uint8Array;
+}
+
+export interface BitmapSuper {
+	magic: number;
+	version: number;
+	uuid: Buffer;
+	events: bigint;
+	eventsCleared: bigint;
+	syncSize: bigint;
+	state: number;
+	/** Bytes. */
+	chunksize: number;
+	/** Seconds. */
+	daemonSleep: number;
+	writeBehind: number;
+	sectorsReserved: number;
 }
 
 function readAt(fd: number, offset: bigint, len: number): Buffer {
@@ -29,43 +50,112 @@ function readAt(fd: number, offset: bigint, len: number): Buffer {
 	return b;
 }
 
+/** Size in bytes of a regular file or a block device. */
+function sizeOf(fd: number): bigint {
+	const st = fstatSync(fd, { bigint: true });
+	if (!st.isBlockDevice()) return st.size;
+	const major = (st.rdev >> 8n) & 0xfffn;
+	const minor = (st.rdev & 0xffn) | ((st.rdev >> 12n) & 0xfff00n);
+	return BigInt(readFileSync(`/sys/dev/block/${major}:${minor}/size`, 'utf8').trim()) * 512n;
+}
+
+/** The md superblock: where each format keeps it, in sectors. */
+function findSuper(fd: number): { metadata: string; at: bigint } {
+	const sectors = sizeOf(fd) / 512n;
+	const candidates: [string, bigint][] = [
+		['1.2', 8n],
+		['1.1', 0n],
+		['1.0', (sectors - 16n) & ~7n],
+		['0.90', (sectors & ~127n) - 128n],
+	];
+	for (const [metadata, at] of candidates) {
+		if (at < 0n) continue;
+		const b = readAt(fd, at * 512n, 8);
+		if (b.readUInt32LE(0) !== MD_SB_MAGIC) continue;
+		// 1.x: major_version 1 at byte 4; 0.90: major 0
+		const major = b.readUInt32LE(4);
+		if ((metadata === '0.90') === (major === 0)) return { metadata, at };
+	}
+	throw new Error('no md superblock');
+}
+
+function parseBitmapSuper(b: Buffer): BitmapSuper {
+	return {
+		magic: b.readUInt32LE(0),
+		version: b.readUInt32LE(4),
+		uuid: b.subarray(8, 24),
+		events: b.readBigUInt64LE(24),
+		eventsCleared: b.readBigUInt64LE(32),
+		syncSize: b.readBigUInt64LE(40),
+		state: b.readUInt32LE(48),
+		chunksize: b.readUInt32LE(52),
+		daemonSleep: b.readUInt32LE(56),
+		writeBehind: b.readUInt32LE(60),
+		sectorsReserved: b.readUInt32LE(64),
+	};
+}
+
 export function readMember(path: string): Member {
 	const fd = openSync(path, 'r');
 	try {
-		const sb = readAt(fd, 4096n, 1024);
-		if (sb.readUInt32LE(0) !== MD_SB_MAGIC) throw new Error(`${path}: no md v1.2 superblock`);
-		const superOffset = sb.readBigUInt64LE(144);
-		const bitmapOffset = BigInt(sb.readInt32LE(96));
-		const base = (superOffset + bitmapOffset) * 512n;
-		const bsb = readAt(fd, base, 1024);
-		if (bsb.readUInt32LE(0) !== LLBITMAP_MAGIC) throw new Error(`${path}: no llbitmap superblock (magic ${bsb.readUInt32LE(0).toString(16)})`);
-		const chunkSectors = BigInt(bsb.readUInt32LE(52) >>> 9);
-		const syncSize = bsb.readBigUInt64LE(40);
-		const chunks = Number((syncSize + chunkSectors - 1n) / chunkSectors);
+		const { metadata, at } = findSuper(fd);
+		const sb = readAt(fd, at * 512n, 1024);
+		let dataOffset: bigint, dataSize: bigint, events: bigint, resyncOffset: bigint, bitmapOffset: bigint;
+		if (metadata === '0.90') {
+			// the bitmap is 4 KiB after the superblock; the data starts at 0
+			bitmapOffset = 8n;
+			dataOffset = 0n;
+			dataSize = BigInt(sb.readUInt32LE(4 * 8)) * 2n; // size, KiB
+			// generic state from word 32: events_lo, events_hi at 39, 40; recovery_cp at 43
+			events = (BigInt(sb.readUInt32LE(4 * 40)) << 32n) | BigInt(sb.readUInt32LE(4 * 39));
+			resyncOffset = BigInt(sb.readUInt32LE(4 * 43));
+		} else {
+			bitmapOffset = BigInt(sb.readInt32LE(96));
+			dataOffset = sb.readBigUInt64LE(128);
+			dataSize = sb.readBigUInt64LE(136);
+			events = sb.readBigUInt64LE(200);
+			resyncOffset = sb.readBigUInt64LE(208);
+		}
+		const base = (at + bitmapOffset) * 512n;
+		const bitmap = parseBitmapSuper(readAt(fd, base, 256));
+		if (bitmap.magic !== LLBITMAP_MAGIC)
+			throw new Error(`no lockless bitmap (magic ${bitmap.magic.toString(16)}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`);
+		const chunkSectors = BigInt(bitmap.chunksize >>> 9);
+		const chunks = Number((bitmap.syncSize + chunkSectors - 1n) / chunkSectors);
 		return {
 			path,
-			superOffset,
-			dataOffset: sb.readBigUInt64LE(128),
-			dataSize: sb.readBigUInt64LE(136),
-			events: sb.readBigUInt64LE(200),
-			resyncOffset: sb.readBigUInt64LE(208),
+			metadata,
+			superOffset: at,
+			dataOffset,
+			dataSize,
+			events,
+			resyncOffset,
 			bitmapOffset,
-			chunkSectors,
+			bitmap,
 			chunks,
 			states: new Uint8Array(readAt(fd, base + 1024n, chunks)),
 		};
+	} catch (e) {
+		throw new Error(`${path}: ${(e as Error).message}`);
 	} finally {
 		closeSync(fd);
 	}
+}
+
+/** How many chunks are in each state (unknown bytes count as need sync, as in the kernel). */
+export function stateCounts(m: Member): Record<string, number> {
+	const counts = Object.fromEntries(STATE_NAMES.map((n) => [n, 0]));
+	for (const s of m.states) counts[STATE_NAMES[s] ?? 'need sync']++;
+	return counts;
 }
 
 /** The data of one chunk of a member (raid1: the same sectors on each). */
 export function readChunk(m: Member, chunk: number): Buffer {
 	const fd = openSync(m.path, 'r');
 	try {
-		const start = (m.dataOffset + BigInt(chunk) * m.chunkSectors) * 512n;
-		const len = Number(m.chunkSectors * 512n);
-		return readAt(fd, start, len);
+		const chunkSectors = BigInt(m.bitmap.chunksize >>> 9);
+		const start = (m.dataOffset + BigInt(chunk) * chunkSectors) * 512n;
+		return readAt(fd, start, Number(chunkSectors * 512n));
 	} finally {
 		closeSync(fd);
 	}

@@ -92,7 +92,7 @@ describe('crash consistency', () => {
 				);
 				expect(report.violations, context).toEqual([]);
 				// What is marked and what differs lies in the region the load wrote.
-				const chunkMB = Number(a.chunkSectors) / 2048;
+				const chunkMB = a.bitmap.chunksize / (1 << 20);
 				const first = Math.floor(offsetMB / chunkMB);
 				lastRegion = Array.from({ length: Math.ceil(sizeMB / chunkMB) + 1 }, (_, i) => first + i);
 				lastDiffering = report.differing.length;

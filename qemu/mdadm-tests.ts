@@ -1,0 +1,215 @@
+// `make mdadm-tests`: mdadm's own test suite (Debian's mdadm source, built
+// by scripts/mdadm-src.sh into build/mdadm/src) in the guest, once with the
+// classic bitmap (md_mod.llbitmap=0) and once with llbitmap=1.
+//
+// Each test runs on its own (`./test --tests=NAME`, fresh loop devices),
+// with a timeout; a test that hangs or takes the kernel down is recorded as
+// such with its log, and the guest is booted again for the rest. A kernel
+// splat during a test fails that test even if the suite saw nothing.
+//
+//   tsx qemu/mdadm-tests.ts                  the 00-07 families (raid0/1/10/4/5/6,
+//                                            assembly, add/re-add/replace, grow,
+//                                            sysfs, bitmaps), both modes
+//   tsx qemu/mdadm-tests.ts --tests=a,b      those tests
+//   tsx qemu/mdadm-tests.ts --modes=1        one mode
+// Output: build/mdadm-tests/<timestamp>/results.{json,md}.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILD, excerpt, runGuest, SLOWDOWN } from './lib/guest.js';
+
+export const MDADM_SRC = join(BUILD, 'mdadm', 'src');
+export type Mode = 0 | 1;
+export type Outcome = 'pass' | 'fail' | 'skip' | 'timeout' | 'crash';
+
+export interface TestResult {
+	test: string;
+	mode: Mode;
+	result: Outcome;
+	seconds: number;
+	firstError: string;
+	/** The suite's own note when it marks the test known broken (tests/NAME.broken). */
+	knownBroken?: string;
+}
+
+/** The CI-sized subset make check runs in both modes. */
+export const CI_SUBSET = [
+	'00raid1',
+	'00raid10',
+	'01r1fail',
+	'02r1add',
+	'05r1-internalbitmap',
+	'05r1-internalbitmap-v1a',
+	'05r1-internalbitmap-v1b',
+	'05r1-internalbitmap-v1c',
+	'05r1-re-add',
+	'05r5-internalbitmap',
+];
+
+/** The families to run: 00-07 (none of them needs IMSM, DDF or a cluster). */
+export function familyTests(src = MDADM_SRC): string[] {
+	return readdirSync(join(src, 'tests'))
+		.filter((t) => /^0[0-7][a-z0-9]/.test(t) && !/\.(broken|inject_error)$|~$/.test(t))
+		.filter((t) => !/imsm|ddf|cluster/i.test(t))
+		.sort();
+}
+
+function knownBroken(test: string, src = MDADM_SRC): string | undefined {
+	const f = join(src, 'tests', `${test}.broken`);
+	return existsSync(f) ? readFileSync(f, 'utf8').split('\n')[0].trim() : undefined;
+}
+
+export interface RunOptions {
+	/** Seconds one test may take under TCG (times the debug kernel's slowdown). */
+	perTestSec?: number;
+	log?: (line: string) => void;
+}
+
+/** Run `tests` with md_mod.llbitmap=`mode`, rebooting past hung or crashed tests. */
+export async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {}): Promise<TestResult[]> {
+	const log = opts.log ?? console.log;
+	const perTest = (opts.perTestSec ?? 600) * SLOWDOWN;
+	if (!existsSync(join(MDADM_SRC, 'mdadm'))) throw new Error(`mdadm-tests: ${MDADM_SRC}/mdadm is missing; run make mdadm-tests (scripts/mdadm-src.sh)`);
+	const results: TestResult[] = [];
+	let remaining = [...tests];
+	let boot = 0;
+	while (remaining.length) {
+		boot++;
+		let current: string | undefined;
+		let began = 0;
+		let hung: string | undefined;
+		const splats = new Map<string, string>();
+		const done = new Set<string>();
+		const ctl = new AbortController();
+		const watchdog = setInterval(() => {
+			if (current && Date.now() - began > perTest * 1000) {
+				hung = current;
+				ctl.abort();
+			}
+		}, 1000);
+		const r = await runGuest({
+			name: `mdadm-llbitmap${mode}-${boot}`,
+			scenario: 'mdadm-suite',
+			args: [String(mode), ...remaining],
+			env: { MDADM_SRC },
+			memMB: 4096,
+			timeoutSec: 24 * 3600,
+			// splats are attributed to the test that caused them, below
+			allowSplats: [/./],
+			signal: ctl.signal,
+			onLine: (line) => {
+				const m = /^KTS-MDADM-(BEGIN|END) (\S+)(?: (\S+) (\S+))?/.exec(line);
+				if (m?.[1] === 'BEGIN') {
+					current = m[2];
+					began = Date.now();
+				} else if (m?.[1] === 'END') {
+					done.add(m[2]);
+					current = undefined;
+					log(`mdadm-tests: llbitmap=${mode} ${m[2].padEnd(34)} ${m[3].padEnd(5)} ${m[4]}`);
+				} else if (current && !splats.has(current) && /\b(BUG|WARNING): |Oops|Call Trace:|Kernel panic|KASAN|blocked for more than/.test(line)) {
+					splats.set(current, line.trim());
+				}
+			},
+		});
+		clearInterval(watchdog);
+		for (const x of r.results) {
+			if (!('test' in x)) continue;
+			const test = String(x.test);
+			const splat = splats.get(test);
+			results.push({
+				test,
+				mode,
+				result: splat ? 'fail' : (x.result as Outcome),
+				seconds: Number(x.seconds),
+				firstError: splat ? `kernel: ${splat}` : String(x.first_error ?? ''),
+				knownBroken: knownBroken(test),
+			});
+		}
+		const unfinished = remaining.filter((t) => !done.has(t));
+		if (!unfinished.length) break;
+		if (!r.log.includes('KTS-MDADM-READY')) throw new Error(`mdadm-tests: the guest did not get to the first test\n${r.failure ?? excerpt(r.log)}`);
+		// The guest stopped inside `culprit`: it hung (our watchdog) or took the kernel down.
+		const culprit = current ?? unfinished[0];
+		const splat = splats.get(culprit);
+		const why = [splat && `kernel: ${splat}`, hung ? `no end after ${perTest} s` : (r.failure?.split('\n')[0] ?? 'the guest died')].filter(Boolean).join('; ');
+		results.push({
+			test: culprit,
+			mode,
+			result: hung ? 'timeout' : 'crash',
+			seconds: Math.round((Date.now() - began) / 1000),
+			firstError: `${why} (log: ${r.logPath})`,
+			knownBroken: knownBroken(culprit),
+		});
+		log(`mdadm-tests: llbitmap=${mode} ${culprit.padEnd(34)} ${hung ? 'TIMEOUT' : 'CRASH'}: ${why}; booting again for the rest`);
+		remaining = unfinished.slice(unfinished.indexOf(culprit) + 1);
+	}
+	return results;
+}
+
+export function summary(results: TestResult[], mode: Mode): string {
+	const mine = results.filter((r) => r.mode === mode);
+	const n = (o: Outcome[]) => mine.filter((r) => o.includes(r.result)).length;
+	return `llbitmap=${mode}: ${n(['pass'])} passed, ${n(['fail', 'timeout', 'crash'])} failed, ${n(['skip'])} skipped`;
+}
+
+/** The Markdown table: a row per test, the two modes side by side. */
+export function markdown(results: TestResult[], header: string): string {
+	const tests = [...new Set(results.map((r) => r.test))].sort();
+	const cell = (r?: TestResult) => (r ? (r.result === 'pass' ? 'pass' : `**${r.result}**`) : '-');
+	const rows = tests.map((t) => {
+		const c = results.find((r) => r.test === t && r.mode === 0);
+		const l = results.find((r) => r.test === t && r.mode === 1);
+		const err = [c, l]
+			.filter((r): r is TestResult => !!r && r.result !== 'pass' && !!r.firstError)
+			.map((r) => `${r.mode ? 'llbitmap' : 'classic'}: ${r.firstError.replace(/\|/g, '\\|')}`)
+			.join('<br>');
+		const broken = (c ?? l)?.knownBroken ? ` (suite: known broken, "${(c ?? l)!.knownBroken}")` : '';
+		return `| ${t}${broken} | ${cell(c)} | ${cell(l)} | ${c?.seconds ?? '-'} / ${l?.seconds ?? '-'} | ${err} |`;
+	});
+	return [
+		header,
+		'',
+		`${summary(results, 0)}; ${summary(results, 1)}.`,
+		'',
+		'| test | classic (llbitmap=0) | llbitmap=1 | seconds | first error |',
+		'|---|---|---|---:|---|',
+		...rows,
+		'',
+	].join('\n');
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	let tests = familyTests();
+	let modes: Mode[] = [0, 1];
+	for (const a of args) {
+		if (a.startsWith('--tests=')) tests = a.slice(8).split(',').filter(Boolean);
+		else if (a.startsWith('--modes=')) modes = a.slice(8).split(',').map((m) => (m === '1' ? 1 : 0));
+		else throw new Error(`mdadm-tests: unknown argument ${a} (--tests=a,b --modes=0,1)`);
+	}
+	const version = readFileSync(join(BUILD, 'mdadm', 'version'), 'utf8').trim();
+	const t0 = Date.now();
+	console.log(`mdadm-tests: mdadm ${version}, ${tests.length} tests x llbitmap=${modes.join(',')} (a test may take ${600 * SLOWDOWN} s)`);
+	const results: TestResult[] = [];
+	for (const mode of modes) results.push(...(await runMdadmTests(tests, mode)));
+	const minutes = Math.round((Date.now() - t0) / 60000);
+	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+	const out = join(BUILD, 'mdadm-tests', stamp);
+	mkdirSync(out, { recursive: true });
+	writeFileSync(join(out, 'results.json'), `${JSON.stringify({ mdadm: version, minutes, results }, null, 1)}\n`);
+	const md = markdown(results, `### mdadm ${version} test suite, kernel 6.12, ${new Date().toISOString().slice(0, 10)} (${minutes} min)`);
+	writeFileSync(join(out, 'results.md'), md);
+	const latest = join(BUILD, 'mdadm-tests', 'latest');
+	rmSync(latest, { force: true });
+	symlinkSync(out, latest);
+	console.log(`\n${md}`);
+	for (const m of modes) console.log(`mdadm-tests: ${summary(results, m)}`);
+	console.log(`mdadm-tests: ${minutes} min; ${out}/results.{json,md}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	main().catch((e: Error) => {
+		console.error(e.message);
+		process.exit(1);
+	});
+}

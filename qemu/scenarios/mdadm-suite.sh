@@ -1,0 +1,61 @@
+# mdadm-suite MODE TEST...: mdadm's own test suite (build/mdadm/src, from
+# Debian's source package) in the guest, md_mod.llbitmap=MODE, one
+# `./test --tests=NAME` per test so each starts from fresh loop devices.
+# qemu/mdadm-tests.ts reads the KTS-MDADM-* lines: it times each test, and
+# kills and reboots the guest when one hangs.
+set -e
+mode=$1
+shift
+src=${MDADM_SRC:?}
+logs=$KTS_OUT/mdadm-logs
+mkdir -p "$logs"
+
+# The suite runs `which mdadm`: the fresh build, first in PATH, behind the
+# shim that shows lockless bitmaps for -X.
+mkdir -p /usr/local/sbin
+cp "$src/mdadm" /usr/local/sbin/mdadm.real
+cp "$KTS_ROOT/qemu/guest/mdadm-shim" /usr/local/sbin/mdadm
+# No systemd in the guest: the suite's systemctl set-environment calls (for
+# udev rules, which do not run here either) have nothing to talk to.
+printf '#!/bin/sh\n# stand-in: no systemd in the guest\nexit 0\n' > /usr/local/sbin/systemctl
+chmod +x /usr/local/sbin/systemctl
+export PATH=/usr/local/sbin:$PATH
+# md_mod.llbitmap stays MODE when a test reloads md
+mkdir -p /etc/modprobe.d
+echo "options md_mod llbitmap=$mode" > /etc/modprobe.d/kts-md.conf
+modprobe loop max_loop=16 || kts_fail "modprobe loop"
+kts_load_md "$mode"
+[[ $(cat /sys/module/md_mod/parameters/llbitmap) == "$([[ $mode == 1 ]] && echo Y || echo N)" ]] ||
+	kts_fail "md_mod.llbitmap is not $mode"
+echo "KTS-MDADM-READY mdadm $(mdadm --version 2>&1 | cut -d' ' -f3), llbitmap=$mode"
+
+cd "$src"
+for t in "$@"; do
+	echo "KTS-MDADM-BEGIN $t"
+	start=$(date +%s)
+	set +e
+	./test --tests="$t" --keep-going --save-logs --logdir="$logs" > "$logs/$t.out" 2>&1
+	rc=$?
+	set -e
+	secs=$(($(date +%s) - start))
+	# the suite's verdict follows "tests/NAME... " on its own output line
+	verdict=$(grep -a "tests/$t\.\.\. " "$logs/$t.out" | sed 's/\x1b\[[0-9;]*m//g; s/.*\.\.\. //' || true)
+	case $verdict in
+	*succeeded*) result=pass ;;
+	*skipping*) result=skip ;;
+	*) result=fail ;;
+	esac
+	# the first line that says what went wrong: the test's own message, else
+	# the last command the test ran (set -x)
+	why=$(grep -m1 -hE "ERROR|[Ee]rror|FAIL|SKIPPING, REASON|not found|cannot|[Ff]ailed" "$logs/$t.log" "$logs/$t.out" 2> /dev/null |
+		sed 's/\x1b\[[0-9;]*m//g' | cut -c1-200 || true)
+	if [[ $result == fail && -z $why && -f $logs/$t.log ]]; then
+		why=$(grep -E '^\+' "$logs/$t.log" | tail -1 | cut -c1-200)
+	fi
+	[[ $result == pass ]] && why=
+	kts_result test="$t" result="$result" rc="$rc" seconds="$secs" first_error="$why"
+	echo "KTS-MDADM-END $t $result ${secs}s"
+	# whatever the test left behind must not leak into the next one
+	mdadm.real -Ssq 2> /dev/null || true
+	losetup -D 2> /dev/null || true
+done
