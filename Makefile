@@ -6,7 +6,9 @@
 #                 and the llbitmap QEMU tests again on a debug kernel
 #   make check-debug  only those, on the debug kernel (lockdep, KASAN,
 #                 DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_WORK: qemu/kernel-debug.config)
-#   make bench    fio in the guest: none vs classic vs llbitmap
+#   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
+#   make mdadm-tests  mdadm's own test suite (families 00-07), classic
+#                 bitmap and llbitmap=1, table in build/mdadm-tests/latest/
 #   make crash-tests  kill the guest under load CRASH_ROUNDS (20) times per
 #                 level; check the bitmap against the members from the host
 #
@@ -38,6 +40,7 @@ DEPS_STAMP   := $(BUILD)/.deps
 DEBUG_KSTAMP := $(DEBUG_TREE)/.kts-built
 DEBUG_MSTAMP := $(DEBUG_MODDIR)/.stamp
 DEBUG_GSTAMP := $(DEBUG_GUESTMOD)/.stamp
+MDADM_STAMP  := $(BUILD)/mdadm/version
 KERNEL_STAMP := $(KDIR)/.kts-built
 MOD_STAMP    := $(MODDIR)/.stamp
 GUEST_STAMP  := $(GUESTMOD)/.stamp
@@ -48,7 +51,7 @@ KMOD_SRC     := $(shell find kmod-src -name '*.ts' 2>/dev/null)
 GENERATED    := $(shell find generated -type f ! -name .stamp 2>/dev/null)
 PATCHES      := $(wildcard kmod-src/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug modules generated demo check check-debug bench mdadm-tests crash-tests clean distclean
+.PHONY: all deps kernel kernel-debug modules generated demo check check-debug bench mdadm mdadm-tests crash-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -97,6 +100,15 @@ $(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh
 	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
 	@touch $@
 
+# mdadm's source with its test suite, from Debian, built (scripts/mdadm-src.sh)
+mdadm: $(MDADM_STAMP)
+$(MDADM_STAMP): $(DEPS_STAMP) scripts/mdadm-src.sh
+	@scripts/mdadm-src.sh $(BUILD)/mdadm
+
+# the 00-07 families of mdadm's suite, classic bitmap and llbitmap=1
+mdadm-tests: $(GUEST_STAMP) $(MDADM_STAMP)
+	@$(TSX) qemu/mdadm-tests.ts
+
 demo: $(GUEST_STAMP)
 	@$(TSX) qemu/demo.ts
 
@@ -104,11 +116,11 @@ demo: $(GUEST_STAMP)
 DEBUG_TESTS := test/qemu/llbitmap.test.ts test/qemu/md-cycle.test.ts
 
 ifeq ($(KDIR),$(KTREE))
-check: $(GUEST_STAMP) $(DEBUG_GSTAMP)
+check: $(GUEST_STAMP) $(DEBUG_GSTAMP) $(MDADM_STAMP)
 	@node_modules/.bin/vitest run
 	@$(MAKE) --no-print-directory check-debug
 else
-check: $(GUEST_STAMP)
+check: $(GUEST_STAMP) $(MDADM_STAMP)
 	@node_modules/.bin/vitest run
 	@echo "check: KDIR is your own tree; the debug-kernel run (make check-debug) needs the project's tree"
 endif

@@ -13,8 +13,10 @@ PKGS=(
 	linux-source-6.12
 	# the guest: QEMU, and the host programs it runs over 9p
 	qemu-system-x86 busybox-static mdadm fio util-linux e2fsprogs
+	# mdadm's test suite: its source package, and what the suite runs
+	dpkg-dev udev
 	# bench charts
-	gnuplot-nox
+	gnuplot-nox fonts-dejavu-core
 )
 
 missing=()

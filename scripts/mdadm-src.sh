@@ -23,9 +23,6 @@ pin_version=4.4-11
 pin_dsc_sha256=64b7fd072e71af730fab71715ec6468de670ce77ac9d3561d600372d281a4efc
 sources=/etc/apt/sources.list.d/kts-deb-src-$suite.sources
 
-if [[ -x $out/src/mdadm && -f $out/version ]]; then
-	exit 0
-fi
 for tool in dpkg-source /usr/lib/apt/apt-helper; do
 	command -v "$tool" > /dev/null || { echo "mdadm-src: $tool missing (Debian package dpkg-dev / apt)" >&2; exit 1; }
 done

@@ -136,34 +136,20 @@ export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOption
 			continue;
 		}
 		const source = file.getFullText();
+		const unknownName = (name: string, suggestion: string | undefined, otherwise: string) =>
+			diags.reportAt(file.fileName, source, d.start!, d.length ?? 1, 'KTS3001', name, suggestion ? `; did you mean ${suggestion}?` : otherwise);
 		if ((d.code === 2304 || d.code === 2552) && /Cannot find name '([^']+)'/.test(text)) {
 			// An unknown identifier: most often a misspelled kernel API.
 			const name = /Cannot find name '([^']+)'/.exec(text)![1];
-			const suggestion = /Did you mean '([^']+)'/.exec(text) ?? nearestKernelName(preludeFiles, name);
-			diags.reportAt(
-				file.fileName,
-				source,
-				d.start,
-				d.length ?? 1,
-				'KTS3001',
-				name,
-				suggestion ? `; did you mean '${suggestion[1]}?` : '',
-			);
+			const tsHint = /Did you mean '([^']+)'/.exec(text)?.[1];
+			unknownName(name, tsHint ? `'${tsHint}'` : nearestKernelName(preludeFiles, name), '');
 			continue;
 		}
 		if (d.code === 2305 || d.code === 2724) {
 			// Importing a name the declaration layer does not export.
 			const name = /has no exported member (?:named )?'([^']+)'/.exec(text)?.[1] ?? '?';
-			const suggestion = /Did you mean '([^']+)'/.exec(text);
-			diags.reportAt(
-				file.fileName,
-				source,
-				d.start,
-				d.length ?? 1,
-				'KTS3001',
-				name,
-				suggestion ? `; did you mean '${suggestion[1]}'?` : ' in the kernel declaration layer',
-			);
+			const tsHint = /Did you mean '([^']+)'/.exec(text)?.[1];
+			unknownName(name, tsHint && `'${tsHint}'`, ' in the kernel declaration layer');
 			continue;
 		}
 		diags.reportAt(file.fileName, source, d.start, d.length ?? 1, 'KTS0001', `TS${d.code}: ${text}`);
@@ -180,15 +166,15 @@ function distance(a: string, b: string): number {
 	return d[a.length][b.length];
 }
 
-/** The kernel declaration layer's closest name, as "name' (kernel/file" for the message. */
-function nearestKernelName(prelude: SourceFile[], name: string): [string, string] | null {
+/** The kernel declaration layer's closest name, as "'name' (from kernel/file)" for the message. */
+function nearestKernelName(prelude: SourceFile[], name: string): string | undefined {
 	let best: [number, string, string] | undefined;
 	for (const sf of prelude)
 		for (const [n] of sf.getExportedDeclarations()) {
 			const dist = distance(n, name);
 			if (dist <= 2 && (!best || dist < best[0])) best = [dist, n, basename(sf.getFilePath()).replace(/\.d\.ts$/, '')];
 		}
-	return best ? [best[1], `${best[1]}' (from kernel/${best[2]})`] : null;
+	return best && `'${best[1]}' (from kernel/${best[2]})`;
 }
 
 export function isPreludeFile(fe: Frontend, sf: SourceFile): boolean {

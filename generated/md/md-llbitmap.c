@@ -207,6 +207,8 @@ struct llbitmap {
 	unsigned long chunksize;
 	unsigned long chunkshift;
 	unsigned int chunks;
+	/* Sectors the chunks cover (per member on raid4/5/6). */
+	sector_t sync_size;
 	/* Sectors of bitmap space on each member. */
 	unsigned long space;
 
@@ -742,7 +744,10 @@ static unsigned long llbitmap_space(struct llbitmap *bitmap, bitmap_super_t *sb)
 	return space;
 }
 
-/* Chunk size and count for `sectors` of array in `space` sectors of bitmap. */
+/*
+ * Chunk size and count for `sectors`: the smallest power of two from
+ * `chunksize` up whose chunks fit in the space.
+ */
 static void llbitmap_geometry(struct llbitmap *bitmap, sector_t sectors,
 			      unsigned long chunksize)
 {
@@ -757,6 +762,7 @@ static void llbitmap_geometry(struct llbitmap *bitmap, sector_t sectors,
 	bitmap->chunkshift = shift;
 	bitmap->chunksize = 1UL << shift;
 	bitmap->chunks = (sectors + bitmap->chunksize - 1) >> shift;
+	bitmap->sync_size = sectors;
 }
 
 /* Allocate page `idx` of the bitmap around `page` (read from disk). */
@@ -842,7 +848,7 @@ static void llbitmap_fill_sb(struct llbitmap *bitmap)
 	memcpy(sb->uuid, mddev->uuid, 16);
 	sb->events = cpu_to_le64(mddev->events);
 	sb->events_cleared = cpu_to_le64(bitmap->events_cleared);
-	sb->sync_size = cpu_to_le64(mddev->resync_max_sectors);
+	sb->sync_size = cpu_to_le64(bitmap->sync_size);
 	sb->state = cpu_to_le32(0);
 	sb->chunksize = cpu_to_le32(bitmap->chunksize << 9);
 	sb->daemon_sleep = cpu_to_le32(bitmap->daemon_sleep);
@@ -997,6 +1003,107 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	ret = llbitmap_init_existing(bitmap, sb2);
 	kunmap_local(sb2);
 	return ret;
+}
+
+/* How much a state asks of a resync: the larger wins when chunks merge. */
+static unsigned int llbitmap_weight(enum llbitmap_state state)
+{
+	switch (state) {
+	case BitUnwritten:
+		return 0;
+	case BitClean:
+		return 1;
+	case BitDirty:
+		return 2;
+	default:
+		/* NeedSync, and Syncing: a sync cut short by the resize */
+		return 3;
+	}
+}
+
+/* The state of old chunks [first, end) as one chunk. */
+static enum llbitmap_state llbitmap_merged(struct llbitmap *bitmap,
+					   unsigned int first, unsigned int end)
+{
+	enum llbitmap_state state = BitUnwritten;
+	unsigned int chunk;
+
+	for (chunk = first; chunk < end; chunk++) {
+		enum llbitmap_state c = llbitmap_read(bitmap, chunk);
+
+		if (llbitmap_weight(c) > llbitmap_weight(state))
+			state = c == BitSyncing ? BitNeedSync : c;
+	}
+	return state;
+}
+
+/* Recount the chunks for `blocks` sectors; IO is quiesced meanwhile. */
+static void llbitmap_remap(struct llbitmap *bitmap, sector_t blocks,
+			   unsigned long chunksize)
+{
+	unsigned int old_chunks = bitmap->chunks;
+	unsigned long old_shift = bitmap->chunkshift;
+	unsigned long shift;
+	unsigned int chunk;
+
+	llbitmap_geometry(bitmap, blocks, chunksize);
+	shift = bitmap->chunkshift - old_shift;
+	/*
+	 * ascending: new chunk c reads old chunks from c << shift, never
+	 * below c
+	 */
+	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
+		unsigned int first = chunk << shift;
+		unsigned int end = (chunk + 1) << shift;
+		enum llbitmap_state state = BitUnwritten;
+
+		if (end > old_chunks)
+			end = old_chunks;
+		/* beyond the old size nothing was written */
+		if (first < old_chunks)
+			state = llbitmap_merged(bitmap, first, end);
+		llbitmap_write(bitmap, state, chunk);
+	}
+	/* what the array no longer has reads as nothing, should it grow back */
+	for (; chunk < old_chunks; chunk++)
+		llbitmap_write(bitmap, BitUnwritten, chunk);
+}
+
+/*
+ * md_bitmap_resize()'s counterpart: `chunksize` in bytes, 0 to keep it.
+ * @mddev is not suspended by all callers: the personality is quiesced here.
+ */
+static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
+			   bool init)
+{
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+	unsigned long min_chunk;
+	unsigned int old_chunks;
+	unsigned long old_size;
+
+	if (!bitmap)
+		return 0;
+	min_chunk = bitmap->chunksize;
+	if (chunksize > 0 && (unsigned long)chunksize >> 9 > min_chunk)
+		min_chunk = (unsigned long)chunksize >> 9;
+	if (!init && mddev->pers)
+		mddev->pers->quiesce(mddev, 1);
+	cancel_delayed_work_sync(&bitmap->daemon_work);
+	old_chunks = bitmap->chunks;
+	old_size = bitmap->chunksize;
+	llbitmap_remap(bitmap, blocks, min_chunk);
+	llbitmap_fill_sb(bitmap);
+	llbitmap_mark_all(bitmap);
+	llbitmap_flush_dirty(bitmap);
+	if (!test_bit(LLBitmapShutdown, &bitmap->flags))
+		queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
+				   bitmap->daemon_sleep * (unsigned long)HZ);
+	if (!init && mddev->pers)
+		mddev->pers->quiesce(mddev, 0);
+	pr_info("md/llbitmap: %s: resized from %u chunks of %lu KiB to %u chunks of %lu KiB\n",
+		mdname(mddev), old_chunks, old_size >> 1, bitmap->chunks,
+		bitmap->chunksize >> 1);
+	return 0;
 }
 
 /*
@@ -1192,23 +1299,33 @@ static int llbitmap_parse_seconds(const char *buf, unsigned long *seconds)
 	return 0;
 }
 
-static ssize_t daemon_sleep_show(struct mddev *mddev, char *page)
+/* The two tunables, in seconds. */
+enum llbitmap_tunable {
+	LLTunableDaemonSleep,
+	LLTunableBarrierIdle,
+};
+
+static ssize_t llbitmap_seconds_show(struct mddev *mddev, char *page,
+				     enum llbitmap_tunable which)
 {
 	int ret;
 	struct llbitmap *bitmap;
 
 	mutex_lock(&mddev->bitmap_info.mutex);
 	bitmap = mddev_llbitmap(mddev);
-	if (bitmap)
+	if (!bitmap)
+		ret = sysfs_emit(page, "no bitmap\n");
+	else if (which == LLTunableDaemonSleep)
 		ret = sysfs_emit(page, "%lu\n", bitmap->daemon_sleep);
 	else
-		ret = sysfs_emit(page, "no bitmap\n");
+		ret = sysfs_emit(page, "%lu\n", bitmap->barrier_idle);
 	mutex_unlock(&mddev->bitmap_info.mutex);
 	return ret;
 }
 
-static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
-				  size_t len)
+/* A new daemon_sleep runs the daemon on the new period from now. */
+static ssize_t llbitmap_seconds_store(struct mddev *mddev, const char *buf,
+				      size_t len, enum llbitmap_tunable which)
 {
 	unsigned long seconds = 0;
 	int ret = llbitmap_parse_seconds(buf, &seconds);
@@ -1218,12 +1335,14 @@ static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
 		return ret;
 	mutex_lock(&mddev->bitmap_info.mutex);
 	bitmap = mddev_llbitmap(mddev);
-	if (bitmap) {
+	if (!bitmap) {
+		ret = -ENOENT;
+	} else if (which == LLTunableDaemonSleep) {
 		bitmap->daemon_sleep = seconds;
 		mod_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
 				 seconds * (unsigned long)HZ);
 	} else {
-		ret = -ENOENT;
+		bitmap->barrier_idle = seconds;
 	}
 	mutex_unlock(&mddev->bitmap_info.mutex);
 	if (ret)
@@ -1231,40 +1350,26 @@ static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
 	return len;
 }
 
+static ssize_t daemon_sleep_show(struct mddev *mddev, char *page)
+{
+	return llbitmap_seconds_show(mddev, page, LLTunableDaemonSleep);
+}
+
+static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
+				  size_t len)
+{
+	return llbitmap_seconds_store(mddev, buf, len, LLTunableDaemonSleep);
+}
+
 static ssize_t barrier_idle_show(struct mddev *mddev, char *page)
 {
-	int ret;
-	struct llbitmap *bitmap;
-
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (bitmap)
-		ret = sysfs_emit(page, "%lu\n", bitmap->barrier_idle);
-	else
-		ret = sysfs_emit(page, "no bitmap\n");
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	return ret;
+	return llbitmap_seconds_show(mddev, page, LLTunableBarrierIdle);
 }
 
 static ssize_t barrier_idle_store(struct mddev *mddev, const char *buf,
 				  size_t len)
 {
-	unsigned long seconds = 0;
-	int ret = llbitmap_parse_seconds(buf, &seconds);
-	struct llbitmap *bitmap;
-
-	if (ret)
-		return ret;
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (bitmap)
-		bitmap->barrier_idle = seconds;
-	else
-		ret = -ENOENT;
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	if (ret)
-		return ret;
-	return len;
+	return llbitmap_seconds_store(mddev, buf, len, LLTunableBarrierIdle);
 }
 
 static struct md_sysfs_entry llbitmap_bits = __ATTR_RO(bits);
@@ -1643,18 +1748,6 @@ static int llbitmap_get_stats(void *data, struct md_bitmap_stats *stats)
 	stats->file_pages = bitmap->nr_pages;
 	stats->sync_size = bitmap->mddev->resync_max_sectors;
 	return 0;
-}
-
-static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
-			   bool init)
-{
-	struct llbitmap *bitmap = mddev_llbitmap(mddev);
-
-	if (!bitmap)
-		return 0;
-	pr_err("md/llbitmap: %s: resizing an array with the lockless bitmap is not supported; remove the bitmap first\n",
-	       mdname(mddev));
-	return -EOPNOTSUPP;
 }
 
 static void llbitmap_sync_with_cluster(struct mddev *mddev, sector_t old_lo,

@@ -21,7 +21,7 @@ import {
 } from '../kernel/percpu-refcount';
 import { ETIMEDOUT } from '../kernel/errno';
 import { container_of } from '../kernel/stddef';
-import { type bool, div, type int, long, type Mem, type Ptr, type u64, u8, type uint, ulong } from '../kernel/types';
+import { type bool, div, type int, long, type Mem, type Ptr, type sector_t, type u64, u8, type uint, ulong } from '../kernel/types';
 import { wait_event, wait_event_timeout, wait_queue_head_t, wake_up } from '../kernel/wait';
 import { delayed_work, work_struct } from '../kernel/workqueue';
 import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from './state';
@@ -78,6 +78,8 @@ export class llbitmap {
 	chunksize: ulong = 0n;
 	chunkshift: ulong = 0n;
 	chunks: uint = 0;
+	/** Sectors the chunks cover (per member on raid4/5/6). */
+	sync_size: sector_t = 0n;
 	/** Sectors of bitmap space on each member. */
 	space: ulong = 0n;
 

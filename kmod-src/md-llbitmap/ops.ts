@@ -42,6 +42,7 @@ import {
 } from './llbitmap';
 import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitmap_read_all, llbitmap_write_sb } from './sb';
 import { llbitmap_action, llbitmap_state } from './state';
+import { llbitmap_resize } from './resize';
 import { llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
 import { md_llbitmap_group } from './sysfs';
 
@@ -334,15 +335,6 @@ function llbitmap_get_stats(data: VoidPtr | null, stats: Ptr<md_bitmap_stats>): 
 	stats.file_pages = ulong(bitmap.nr_pages);
 	stats.sync_size = bitmap.mddev.resync_max_sectors;
 	return 0;
-}
-
-function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: int, init: bool): int {
-	const bitmap = mddev_llbitmap(mddev);
-
-	if (!bitmap)
-		return 0;
-	pr_err('md/llbitmap: %s: resizing an array with the lockless bitmap is not supported; remove the bitmap first\n', mdname(mddev));
-	return -EOPNOTSUPP;
 }
 
 /* md-cluster: the lockless bitmap has no per-node bitmaps. */

@@ -86,7 +86,11 @@ function llbitmap_space(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): ulong {
 }
 
 /** Chunk size and count for `sectors` of array in `space` sectors of bitmap. */
-function llbitmap_geometry(bitmap: Ptr<llbitmap>, sectors: sector_t, chunksize: ulong): void {
+/**
+ * Chunk size and count for `sectors`: the smallest power of two from
+ * `chunksize` up whose chunks fit in the space.
+ */
+export function llbitmap_geometry(bitmap: Ptr<llbitmap>, sectors: sector_t, chunksize: ulong): void {
 	const room = (bitmap.space << 9n) - ulong(BITMAP_DATA_OFFSET);
 	let shift = ulong(0);
 
@@ -97,6 +101,7 @@ function llbitmap_geometry(bitmap: Ptr<llbitmap>, sectors: sector_t, chunksize: 
 	bitmap.chunkshift = shift;
 	bitmap.chunksize = ulong(1) << shift;
 	bitmap.chunks = uint((sectors + bitmap.chunksize - 1n) >> shift);
+	bitmap.sync_size = sectors;
 }
 
 /** Allocate page `idx` of the bitmap around `page` (read from disk). */
@@ -159,7 +164,7 @@ function llbitmap_alloc_pages(bitmap: Ptr<llbitmap>, page0: Ptr<page>): int {
 }
 
 /** Fill the superblock in page 0 from the bitmap and the array. */
-function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
+export function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
 	const mddev = bitmap.mddev;
 	const sb = kmap_local_page(llbitmap_pctl(bitmap, 0).page) as Ptr<bitmap_super_t>;
 
@@ -170,7 +175,7 @@ function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
 	memcpy(sb.uuid, mddev.uuid, 16n);
 	sb.events = cpu_to_le64(mddev.events);
 	sb.events_cleared = cpu_to_le64(bitmap.events_cleared);
-	sb.sync_size = cpu_to_le64(mddev.resync_max_sectors);
+	sb.sync_size = cpu_to_le64(bitmap.sync_size);
 	sb.state = cpu_to_le32(0);
 	sb.chunksize = cpu_to_le32(u32(bitmap.chunksize << 9n));
 	sb.daemon_sleep = cpu_to_le32(u32(bitmap.daemon_sleep));

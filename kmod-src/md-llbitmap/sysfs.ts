@@ -93,21 +93,30 @@ function llbitmap_parse_seconds(buf: cstr, seconds: Out<ulong>): int {
 	return 0;
 }
 
-function daemon_sleep_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
+/** The two tunables, in seconds. */
+enum llbitmap_tunable {
+	LLTunableDaemonSleep,
+	LLTunableBarrierIdle,
+}
+
+function llbitmap_seconds_show(mddev: Ptr<mddev>, page: Mem<char>, which: llbitmap_tunable): ssize_t {
 	let ret: int;
 
 	mutex_lock(mddev.bitmap_info.mutex);
 	const bitmap = mddev_llbitmap(mddev);
 
-	if (bitmap)
+	if (!bitmap)
+		ret = sysfs_emit(page, 'no bitmap\n');
+	else if (which === llbitmap_tunable.LLTunableDaemonSleep)
 		ret = sysfs_emit(page, '%lu\n', bitmap.daemon_sleep);
 	else
-		ret = sysfs_emit(page, 'no bitmap\n');
+		ret = sysfs_emit(page, '%lu\n', bitmap.barrier_idle);
 	mutex_unlock(mddev.bitmap_info.mutex);
 	return ssize_t(ret);
 }
 
-function daemon_sleep_store(mddev: Ptr<mddev>, buf: cstr, len: size_t): ssize_t {
+/** A new daemon_sleep runs the daemon on the new period from now. */
+function llbitmap_seconds_store(mddev: Ptr<mddev>, buf: cstr, len: size_t, which: llbitmap_tunable): ssize_t {
 	const seconds = local<ulong>(0n);
 	let ret = llbitmap_parse_seconds(buf, seconds);
 
@@ -116,11 +125,13 @@ function daemon_sleep_store(mddev: Ptr<mddev>, buf: cstr, len: size_t): ssize_t 
 	mutex_lock(mddev.bitmap_info.mutex);
 	const bitmap = mddev_llbitmap(mddev);
 
-	if (bitmap) {
+	if (!bitmap) {
+		ret = -ENOENT;
+	} else if (which === llbitmap_tunable.LLTunableDaemonSleep) {
 		bitmap.daemon_sleep = seconds.get();
 		mod_delayed_work(md_bitmap_wq, bitmap.daemon_work, seconds.get() * ulong(HZ));
 	} else {
-		ret = -ENOENT;
+		bitmap.barrier_idle = seconds.get();
 	}
 	mutex_unlock(mddev.bitmap_info.mutex);
 	if (ret)
@@ -128,37 +139,20 @@ function daemon_sleep_store(mddev: Ptr<mddev>, buf: cstr, len: size_t): ssize_t 
 	return ssize_t(len);
 }
 
+function daemon_sleep_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
+	return llbitmap_seconds_show(mddev, page, llbitmap_tunable.LLTunableDaemonSleep);
+}
+
+function daemon_sleep_store(mddev: Ptr<mddev>, buf: cstr, len: size_t): ssize_t {
+	return llbitmap_seconds_store(mddev, buf, len, llbitmap_tunable.LLTunableDaemonSleep);
+}
+
 function barrier_idle_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
-	let ret: int;
-
-	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
-
-	if (bitmap)
-		ret = sysfs_emit(page, '%lu\n', bitmap.barrier_idle);
-	else
-		ret = sysfs_emit(page, 'no bitmap\n');
-	mutex_unlock(mddev.bitmap_info.mutex);
-	return ssize_t(ret);
+	return llbitmap_seconds_show(mddev, page, llbitmap_tunable.LLTunableBarrierIdle);
 }
 
 function barrier_idle_store(mddev: Ptr<mddev>, buf: cstr, len: size_t): ssize_t {
-	const seconds = local<ulong>(0n);
-	let ret = llbitmap_parse_seconds(buf, seconds);
-
-	if (ret)
-		return ssize_t(ret);
-	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
-
-	if (bitmap)
-		bitmap.barrier_idle = seconds.get();
-	else
-		ret = -ENOENT;
-	mutex_unlock(mddev.bitmap_info.mutex);
-	if (ret)
-		return ssize_t(ret);
-	return ssize_t(len);
+	return llbitmap_seconds_store(mddev, buf, len, llbitmap_tunable.LLTunableBarrierIdle);
 }
 
 const llbitmap_bits = __ATTR_RO('bits', bits_show);

@@ -1,6 +1,6 @@
 // printf-style format checking for pr_*(), sysfs_emit(), snprintf(), ...:
 // every conversion gets one argument of a C type gcc's -Wformat accepts.
-import type { CType } from '../c/types.js';
+import { type CType, typeName } from '../c/types.js';
 
 /** The size class a conversion's length modifier asks for. */
 type IntClass = 'int' | 'long' | 'longlong' | 'size';
@@ -104,16 +104,6 @@ function suggest(c: IntClass): string {
 }
 
 function describe(t: CType): string {
-	switch (t.kind) {
-		case 'int':
-		case 'bool':
-		case 'void':
-			return t.name;
-		case 'enum':
-			return `enum ${t.name}`;
-		case 'ptr':
-			return t.view === 'str' ? 'const char *' : 'pointer';
-		default:
-			return t.kind;
-	}
+	if (t.kind === 'ptr') return t.view === 'str' ? 'const char *' : 'pointer';
+	return typeName(t);
 }
