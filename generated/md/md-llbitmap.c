@@ -1155,6 +1155,22 @@ static sector_t llbitmap_skip_sync_blocks(struct mddev *mddev, sector_t offset)
 }
 
 /*
+ * raid4/5/6: whether the parity of the chunk at `offset` was built (it is
+ * Clean or Dirty). Until then raid5 reconstruct-writes the stripe: a
+ * read-modify-write would carry never-built parity forward.
+ */
+static bool llbitmap_blocks_synced(struct mddev *mddev, sector_t offset)
+{
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+	enum llbitmap_state c;
+
+	if (!bitmap || offset >> bitmap->chunkshift >= bitmap->chunks)
+		return true;
+	c = llbitmap_read(bitmap, offset >> bitmap->chunkshift);
+	return c == BitClean || c == BitDirty;
+}
+
+/*
  * Sync stopped at `offset`: what it had started there and after still needs
  * it.
  */
@@ -1798,6 +1814,7 @@ static struct bitmap_operations llbitmap_ops = {
 	.skip_sync_blocks	= llbitmap_skip_sync_blocks,
 	.start_discard		= llbitmap_start_discard,
 	.end_discard		= llbitmap_end_discard,
+	.blocks_synced		= llbitmap_blocks_synced,
 	.update_sb		= llbitmap_update_sb,
 	.get_stats		= llbitmap_get_stats,
 	.sync_with_cluster	= llbitmap_sync_with_cluster,

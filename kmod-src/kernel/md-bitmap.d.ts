@@ -73,4 +73,6 @@ export declare class bitmap_operations {
 	/** A discard instead of startwrite/endwrite (glue, may be NULL). */
 	start_discard: (mddev: Ptr<mddev>, offset: sector_t, sectors: ulong) => void;
 	end_discard: (mddev: Ptr<mddev>, offset: sector_t, sectors: ulong) => void;
+	/** raid4/5/6: whether the parity at `offset` was ever built (glue, may be NULL). */
+	blocks_synced: (mddev: Ptr<mddev>, offset: sector_t) => bool;
 }

@@ -43,7 +43,7 @@ import {
 import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitmap_read_all, llbitmap_write_sb } from './sb';
 import { llbitmap_action, llbitmap_state } from './state';
 import { llbitmap_resize } from './resize';
-import { llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
+import { llbitmap_blocks_synced, llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
 import { md_llbitmap_group } from './sysfs';
 
 const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'Use the lockless bitmap for arrays created from now on (0/1)');
@@ -377,6 +377,7 @@ const llbitmap_ops: bitmap_operations = {
 	skip_sync_blocks: llbitmap_skip_sync_blocks,
 	start_discard: llbitmap_start_discard,
 	end_discard: llbitmap_end_discard,
+	blocks_synced: llbitmap_blocks_synced,
 
 	update_sb: llbitmap_update_sb,
 	get_stats: llbitmap_get_stats,

@@ -52,6 +52,21 @@ export function llbitmap_skip_sync_blocks(mddev: Ptr<mddev>, offset: sector_t): 
 	return llbitmap_chunk_rest(bitmap.chunksize, offset);
 }
 
+/**
+ * raid4/5/6: whether the parity of the chunk at `offset` was built (it is
+ * Clean or Dirty). Until then raid5 reconstruct-writes the stripe: a
+ * read-modify-write would carry never-built parity forward.
+ */
+export function llbitmap_blocks_synced(mddev: Ptr<mddev>, offset: sector_t): bool {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (!bitmap || offset >> bitmap.chunkshift >= ulong(bitmap.chunks))
+		return true;
+	const c = llbitmap_read(bitmap, uint(offset >> bitmap.chunkshift));
+
+	return c === llbitmap_state.BitClean || c === llbitmap_state.BitDirty;
+}
+
 /** Sync stopped at `offset`: what it had started there and after still needs it. */
 export function llbitmap_end_sync(mddev: Ptr<mddev>, offset: sector_t, blocks: Out<sector_t>): void {
 	const bitmap = mddev_llbitmap(mddev);

@@ -40,6 +40,7 @@ export interface Ops {
 	end_sync(m: mddev, offset: bigint, blocks: Box<bigint>): void;
 	close_sync(m: mddev): void;
 	skip_sync_blocks(m: mddev, offset: bigint): bigint;
+	blocks_synced(m: mddev, offset: bigint): boolean;
 	start_discard(m: mddev, offset: bigint, sectors: bigint): void;
 	end_discard(m: mddev, offset: bigint, sectors: bigint): void;
 	cond_end_sync(m: mddev, sector: bigint, force: boolean): void;
