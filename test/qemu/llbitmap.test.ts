@@ -16,7 +16,7 @@ describe('llbitmap in the guest', () => {
 			expect(r.results).toContainEqual({ verify_ok: 1 });
 			expect(r.results).toContainEqual({ done: 1 });
 			// Random writes over the array dirtied chunks (the seed dirtied none).
-			const dirty = r.results.find((x) => 'dirty' in x)?.dirty as number;
+			const dirty = r.results.find((x) => 'dirty_after_load' in x)?.dirty_after_load as number;
 			expect(dirty).toBeGreaterThan(0);
 		});
 	}
