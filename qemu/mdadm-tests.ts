@@ -12,6 +12,7 @@
 //                                            sysfs, bitmaps), both modes
 //   tsx qemu/mdadm-tests.ts --tests=a,b      those tests
 //   tsx qemu/mdadm-tests.ts --modes=1        one mode
+//   tsx qemu/mdadm-tests.ts --jobs=N         N guests at once (default 4)
 // Output: build/mdadm-tests/<timestamp>/results.{json,md}.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +64,8 @@ export interface RunOptions {
 	/** Seconds one test may take under TCG (times the debug kernel's slowdown). */
 	perTestSec?: number;
 	log?: (line: string) => void;
+	/** Names this guest's runs apart from other guests running at the same time. */
+	shard?: number;
 }
 
 /** Run `tests` with md_mod.llbitmap=`mode`, rebooting past hung or crashed tests. */
@@ -88,7 +91,7 @@ export async function runMdadmTests(tests: string[], mode: Mode, opts: RunOption
 			}
 		}, 1000);
 		const r = await runGuest({
-			name: `mdadm-llbitmap${mode}-${boot}`,
+			name: `mdadm-llbitmap${mode}-${opts.shard ?? 0}-${boot}`,
 			scenario: 'mdadm-suite',
 			args: [String(mode), ...remaining],
 			env: { MDADM_SRC },
@@ -146,6 +149,26 @@ export async function runMdadmTests(tests: string[], mode: Mode, opts: RunOption
 	return results;
 }
 
+/**
+ * Run `tests` in each of `modes` on `jobs` guests at once (the suite mostly
+ * sleeps and waits for udev-free settles, so guests overlap well even on two
+ * cores): each mode's tests are dealt round-robin to jobs/modes guests.
+ * Results come back in the order of `modes` and `tests`.
+ */
+export async function runMdadmSuite(tests: string[], modes: Mode[], jobs: number, opts: RunOptions = {}): Promise<TestResult[]> {
+	const perMode = Math.max(1, Math.floor(jobs / modes.length));
+	const runs: Promise<TestResult[]>[] = [];
+	for (const mode of modes) {
+		for (let shard = 0; shard < Math.min(perMode, tests.length); shard++) {
+			const mine = tests.filter((_, i) => i % perMode === shard);
+			runs.push(runMdadmTests(mine, mode, { ...opts, shard }));
+		}
+	}
+	const results = (await Promise.all(runs)).flat();
+	const order = (r: TestResult) => modes.indexOf(r.mode) * tests.length + tests.indexOf(r.test);
+	return results.sort((a, b) => order(a) - order(b));
+}
+
 export function summary(results: TestResult[], mode: Mode): string {
 	const mine = results.filter((r) => r.mode === mode);
 	const n = (o: Outcome[]) => mine.filter((r) => o.includes(r.result)).length;
@@ -182,16 +205,17 @@ async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	let tests = familyTests();
 	let modes: Mode[] = [0, 1];
+	let jobs = 4;
 	for (const a of args) {
 		if (a.startsWith('--tests=')) tests = a.slice(8).split(',').filter(Boolean);
 		else if (a.startsWith('--modes=')) modes = a.slice(8).split(',').map((m) => (m === '1' ? 1 : 0));
-		else throw new Error(`mdadm-tests: unknown argument ${a} (--tests=a,b --modes=0,1)`);
+		else if (/^--jobs=[1-9][0-9]*$/.test(a)) jobs = Number(a.slice(7));
+		else throw new Error(`mdadm-tests: bad argument ${a} (--tests=a,b --modes=0,1 --jobs=N)`);
 	}
 	const version = readFileSync(join(BUILD, 'mdadm', 'version'), 'utf8').trim();
 	const t0 = Date.now();
-	console.log(`mdadm-tests: mdadm ${version}, ${tests.length} tests x llbitmap=${modes.join(',')} (a test may take ${600 * SLOWDOWN} s)`);
-	const results: TestResult[] = [];
-	for (const mode of modes) results.push(...(await runMdadmTests(tests, mode)));
+	console.log(`mdadm-tests: mdadm ${version}, ${tests.length} tests x llbitmap=${modes.join(',')} on ${jobs} guests (a test may take ${600 * SLOWDOWN} s)`);
+	const results = await runMdadmSuite(tests, modes, jobs);
 	const minutes = Math.round((Date.now() - t0) / 60000);
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 	const out = join(BUILD, 'mdadm-tests', stamp);

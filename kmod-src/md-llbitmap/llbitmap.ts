@@ -202,6 +202,9 @@ export function llbitmap_apply(llbitmap: Ptr<llbitmap>, start: uint, end: uint, 
 			/* a re-added member recovers what was written meanwhile */
 			if (action === llbitmap_action.BitmapActionStartwrite && state === llbitmap_state.BitDirty)
 				state = llbitmap_state.BitNeedSync;
+			/* or discarded: it still has the old data there */
+			else if (action === llbitmap_action.BitmapActionDiscard && c !== llbitmap_state.BitNeedSync)
+				state = llbitmap_state.BitNeedSync;
 			/* and what may have been in flight when it failed */
 			else if (action === llbitmap_action.BitmapActionStartsync && c === llbitmap_state.BitDirty)
 				state = llbitmap_state.BitSyncing;

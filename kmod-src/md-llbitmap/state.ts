@@ -55,8 +55,9 @@ export enum llbitmap_action {
 /**
  * The state machine: the state a chunk moves to, or BitNone.
  * Two rules on top of it (llbitmap_apply()): on a degraded array a new
- * write gives NeedSync, so a re-added member recovers exactly what it
- * missed, and the daemon clears nothing; on raid4/5/6 a first write to an
+ * write or a discard gives NeedSync, so a re-added member recovers exactly
+ * what it missed (as with the classic bitmap, which counts a discard as a
+ * write), and the daemon clears nothing; on raid4/5/6 a first write to an
  * Unwritten chunk gives NeedSync, so its parity is built by resync.
  *
  * Only a Clean chunk becomes Unwritten when discarded, and only if no

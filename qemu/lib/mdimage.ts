@@ -3,6 +3,7 @@
 // data - from the raw disk images of a guest that was killed (crash tests)
 // or from a member device in the guest (llbitmap-examine, mdadm -X's
 // counterpart).
+import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export const MD_SB_MAGIC = 0xa92b4efc;
@@ -95,8 +96,21 @@ function parseBitmapSuper(b: Buffer): BitmapSuper {
 	};
 }
 
-export function readMember(path: string): Member {
+/**
+ * Open a member for reading. md writes a member with bios that bypass the
+ * member's page cache, so on a live block device a buffered read could
+ * return what an earlier read cached (mdadm -X reads with O_DIRECT for the
+ * same reason): drop that cache first. Image files of a dead guest have none.
+ */
+function openMember(path: string): number {
 	const fd = openSync(path, 'r');
+	if (fstatSync(fd).isBlockDevice())
+		execFileSync('blockdev', ['--flushbufs', path]);
+	return fd;
+}
+
+export function readMember(path: string): Member {
+	const fd = openMember(path);
 	try {
 		const { metadata, at } = findSuper(fd);
 		const sb = readAt(fd, at * 512n, 1024);
@@ -151,7 +165,7 @@ export function stateCounts(m: Member): Record<string, number> {
 
 /** The data of one chunk of a member (raid1: the same sectors on each). */
 export function readChunk(m: Member, chunk: number): Buffer {
-	const fd = openSync(m.path, 'r');
+	const fd = openMember(m.path);
 	try {
 		const chunkSectors = BigInt(m.bitmap.chunksize >>> 9);
 		const start = (m.dataOffset + BigInt(chunk) * chunkSectors) * 512n;

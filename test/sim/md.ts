@@ -187,12 +187,14 @@ export class SimArray {
 	}
 
 	/**
-	 * A discard as md does it: start_discard, then to every member; what a
+	 * A discard as md does it: start_discard, the plug's unplug (raid1 and
+	 * raid10 queue discards with the writes), then to every member; what a
 	 * member returns from a discarded range is its own business (each gets
 	 * different data here), end_discard when done.
 	 */
 	discard(offset: bigint, sectors: number): void {
 		this.ops.start_discard(this.mddev, offset, BigInt(sectors));
+		this.ops.unplug(this.mddev, false);
 		this.issue(offset, sectors, true);
 	}
 
@@ -231,7 +233,9 @@ export class SimArray {
 	/**
 	 * The write-intent invariant, checked as the data goes out: a chunk
 	 * written is neither Clean nor Unwritten on disk; a chunk discarded
-	 * whole may be Unwritten (its data no longer matters), not Clean.
+	 * whole may be Unwritten (its data no longer matters), not Clean. A
+	 * discard on a degraded array counts as a write: the missing member
+	 * keeps the old data, and a re-add must bring it in line.
 	 */
 	private checkWriteIntent(offset: bigint, sectors: number, targets: number[], discard = false): void {
 		if (!sectors) return;
@@ -239,11 +243,12 @@ export class SimArray {
 		const end = offset + BigInt(sectors);
 		const first = Number(offset >> this.bitmap.chunkshift);
 		const last = Number((end - 1n) >> this.bitmap.chunkshift);
+		const healthy = discard && targets.length === this.disks.length;
 		for (let s = offset; s < end; s++)
-			if (discard) this.discarded.add(s);
+			if (healthy) this.discarded.add(s);
 			else this.discarded.delete(s);
 		for (let c = first; c <= last && c < this.chunks; c++) {
-			const whole = discard && BigInt(c) * cs >= offset && (BigInt(c + 1) * cs <= end || end >= this.mddev.resync_max_sectors);
+			const whole = healthy && BigInt(c) * cs >= offset && (BigInt(c + 1) * cs <= end || end >= this.mddev.resync_max_sectors);
 			for (const i of targets) {
 				const s = this.diskState(i, c);
 				if (s === llbitmap_state.BitClean || (s === llbitmap_state.BitUnwritten && !whole))
