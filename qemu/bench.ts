@@ -8,7 +8,9 @@
 //   tsx qemu/bench.ts --smoke    about a minute: raid1, none vs llbitmap (make check)
 //   tsx qemu/bench.ts --report build/bench/<ts>/results.json
 //                                redo the table and chart from the JSON
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+//   tsx qemu/bench.ts --publish build/bench/<ts>/results.json
+//                                put them in docs/bench/ and the README
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown } from './lib/bench-report.js';
@@ -25,6 +27,31 @@ export function report(results: BenchResults, dir: string): { md: string; svg: s
 	const md = join(dir, 'results.md');
 	writeFileSync(md, markdown(results));
 	return { md, ...chart(results, dir) };
+}
+
+export const DOCS_BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'bench');
+const README = join(DOCS_BENCH, '..', '..', 'README.md');
+const BEGIN = '<!-- bench:begin (tsx qemu/bench.ts --publish writes this part) -->';
+const END = '<!-- bench:end -->';
+
+/**
+ * The README shows the latest published run: the JSON, table and chart are
+ * copied to docs/bench/ and the README's bench part is replaced by the
+ * table (headings one level down) and the chart.
+ */
+export function publish(json: string, docs = DOCS_BENCH, readme = README): void {
+	const results = JSON.parse(readFileSync(json, 'utf8')) as BenchResults;
+	mkdirSync(docs, { recursive: true });
+	const files = report(results, dirname(json));
+	copyFileSync(json, join(docs, 'results.json'));
+	for (const f of [files.md, files.svg, files.png]) copyFileSync(f, join(docs, f.slice(f.lastIndexOf('/') + 1)));
+	const text = readFileSync(readme, 'utf8');
+	const a = text.indexOf(BEGIN);
+	const b = text.indexOf(END);
+	if (a < 0 || b < a) throw new Error(`bench: ${readme} has no "${BEGIN}" ... "${END}" part to replace`);
+	const table = readFileSync(files.md, 'utf8').replace(/^###/m, '####').trim();
+	const part = `${BEGIN}\n${table}\n\n![fio MiB/s per level and bitmap](docs/bench/chart.svg)\n\n(\`docs/bench/results.json\`; \`tsx qemu/bench.ts --report docs/bench/results.json\` redoes table and chart.)\n${END}`;
+	writeFileSync(readme, text.slice(0, a) + part + text.slice(b + END.length));
 }
 
 /** Boot the guest, run the plan, return the results (throws if the guest failed). */
@@ -80,6 +107,14 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
+	const pub = args.indexOf('--publish');
+	if (pub >= 0) {
+		const json = args[pub + 1];
+		if (!json || !existsSync(json)) throw new Error(`bench: --publish needs a results.json (got ${json ?? 'nothing'})`);
+		publish(json);
+		console.log(`bench: ${DOCS_BENCH}/ and README.md updated from ${json}`);
+		return;
+	}
 	const at = args.indexOf('--report');
 	if (at >= 0) {
 		const json = args[at + 1];
@@ -89,7 +124,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	const unknown = args.filter((a) => !['--quick', '--smoke'].includes(a));
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke or --report FILE)`);
+	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --report FILE or --publish FILE)`);
 	const mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 	const out = join(BUILD, 'bench', `${stamp}-${mode}`);

@@ -685,8 +685,20 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 /* The classic bitmap's magic: mdadm writes its superblock when creating. */
 #define BITMAP_MAGIC 0x6d746962
 
-/* Smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
-#define LLBITMAP_MIN_CHUNK 128
+/*
+ * Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync
+ * IO.
+ */
+#define LLBITMAP_DEFAULT_CHUNK 128
+
+/* Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
+#define LLBITMAP_MIN_CHUNK 8
+
+/*
+ * mdadm's chunk for an internal bitmap when none is asked for, in sectors:
+ * 64 MiB.
+ */
+#define MDADM_DEFAULT_CHUNK 131072
 
 /* Most bitmap space used, in sectors: 128 KiB. */
 #define LLBITMAP_MAX_SPACE 256
@@ -881,14 +893,14 @@ static void llbitmap_write_sb(struct llbitmap *bitmap)
  * bitmap added to a running array covers data: Clean, or NeedSync if the
  * array is not in sync.
  */
-static int llbitmap_init_new(struct llbitmap *bitmap)
+static int llbitmap_init_new(struct llbitmap *bitmap, unsigned long chunksize)
 {
 	struct mddev *mddev = bitmap->mddev;
 	bool in_sync = mddev->resync_offset == MaxSector;
 	enum llbitmap_state state = BitUnwritten;
 	unsigned int chunk;
 
-	llbitmap_geometry(bitmap, mddev->resync_max_sectors, LLBITMAP_MIN_CHUNK);
+	llbitmap_geometry(bitmap, mddev->resync_max_sectors, chunksize);
 	if (mddev->pers || bitmap->parity)
 		state = in_sync ? BitClean : BitNeedSync;
 	pr_info("md/llbitmap: %s: new bitmap, %u chunks of %lu KiB, all %s\n",
@@ -955,6 +967,7 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 static int llbitmap_read_all(struct llbitmap *bitmap)
 {
 	struct mddev *mddev = bitmap->mddev;
+	unsigned long chunksize = LLBITMAP_DEFAULT_CHUNK;
 	int ret;
 	bool fresh;
 	struct page *page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
@@ -973,13 +986,22 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	sb = kmap_local_page(page0);
 	fresh = le32_to_cpu(sb->magic) != LLBITMAP_MAGIC;
 	bitmap->space = llbitmap_space(bitmap, sb);
-	/* mdadm --create --delay=N: the flush period mdadm asked for */
+	/*
+	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
+	 * 64 MiB default was asked for; the default itself is far coarser
+	 * than ours and is not taken.
+	 */
 	if (le32_to_cpu(sb->magic) == BITMAP_MAGIC) {
 		unsigned long daemon_sleep =
 			(unsigned long)le32_to_cpu(sb->daemon_sleep);
+		unsigned long asked =
+			(unsigned long)(le32_to_cpu(sb->chunksize) >> 9);
 
 		if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap->daemon_sleep = daemon_sleep;
+		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK &&
+		    asked < MDADM_DEFAULT_CHUNK)
+			chunksize = asked;
 	}
 	kunmap_local(sb);
 	if (bitmap->space < LLBITMAP_MIN_SPACE) {
@@ -1001,7 +1023,7 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 		/* nothing on disk is ours: start from zeroes */
 		for (idx = 0; idx < bitmap->nr_pages; idx++)
 			memset(llbitmap_pctl(bitmap, idx)->state, 0, PAGE_SIZE);
-		return llbitmap_init_new(bitmap);
+		return llbitmap_init_new(bitmap, chunksize);
 	}
 	sb2 = kmap_local_page(page0);
 	ret = llbitmap_init_existing(bitmap, sb2);

@@ -33,8 +33,12 @@ export const LLBITMAP_MAGIC = 0x6d746963;
 export const LLBITMAP_MAJOR = 6;
 /** The classic bitmap's magic: mdadm writes its superblock when creating. */
 const BITMAP_MAGIC = 0x6d746962;
-/** Smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
-const LLBITMAP_MIN_CHUNK: ulong = 128n;
+/** Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
+const LLBITMAP_DEFAULT_CHUNK: ulong = 128n;
+/** Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
+const LLBITMAP_MIN_CHUNK: ulong = 8n;
+/** mdadm's chunk for an internal bitmap when none is asked for, in sectors: 64 MiB. */
+const MDADM_DEFAULT_CHUNK: ulong = 131072n;
 /** Most bitmap space used, in sectors: 128 KiB. */
 const LLBITMAP_MAX_SPACE: ulong = 256n;
 /** Space mdadm always reserves, in sectors: enough to read the first page. */
@@ -202,12 +206,12 @@ export function llbitmap_write_sb(bitmap: Ptr<llbitmap>): void {
  * bitmap added to a running array covers data: Clean, or NeedSync if the
  * array is not in sync.
  */
-function llbitmap_init_new(bitmap: Ptr<llbitmap>): int {
+function llbitmap_init_new(bitmap: Ptr<llbitmap>, chunksize: ulong): int {
 	const mddev = bitmap.mddev;
 	const in_sync = mddev.resync_offset === MaxSector;
 	let state = llbitmap_state.BitUnwritten;
 
-	llbitmap_geometry(bitmap, mddev.resync_max_sectors, LLBITMAP_MIN_CHUNK);
+	llbitmap_geometry(bitmap, mddev.resync_max_sectors, chunksize);
 	if (mddev.pers || bitmap.parity)
 		state = in_sync ? llbitmap_state.BitClean : llbitmap_state.BitNeedSync;
 	pr_info('md/llbitmap: %s: new bitmap, %u chunks of %lu KiB, all %s\n', mdname(mddev), bitmap.chunks, bitmap.chunksize >> 1n,
@@ -263,6 +267,7 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
  */
 export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	const mddev = bitmap.mddev;
+	let chunksize = LLBITMAP_DEFAULT_CHUNK;
 	let ret: int;
 	let fresh: bool;
 	const page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
@@ -280,12 +285,19 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 
 	fresh = le32_to_cpu(sb.magic) !== LLBITMAP_MAGIC;
 	bitmap.space = llbitmap_space(bitmap, sb);
-	/* mdadm --create --delay=N: the flush period mdadm asked for */
+	/*
+	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
+	 * 64 MiB default was asked for; the default itself is far coarser
+	 * than ours and is not taken.
+	 */
 	if (le32_to_cpu(sb.magic) === BITMAP_MAGIC) {
 		const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
+		const asked = ulong(le32_to_cpu(sb.chunksize) >>> 9);
 
 		if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap.daemon_sleep = daemon_sleep;
+		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK && asked < MDADM_DEFAULT_CHUNK)
+			chunksize = asked;
 	}
 	kunmap_local(sb);
 	if (bitmap.space < LLBITMAP_MIN_SPACE) {
@@ -304,7 +316,7 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 		/* nothing on disk is ours: start from zeroes */
 		for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
 			memset(llbitmap_pctl(bitmap, idx).state, 0, size_t(PAGE_SIZE));
-		return llbitmap_init_new(bitmap);
+		return llbitmap_init_new(bitmap, chunksize);
 	}
 	const sb2 = kmap_local_page(page0) as Ptr<bitmap_super_t>;
 

@@ -1,11 +1,11 @@
 // The benchmark report is made from results.json alone: medians, ratios,
 // bitmap writes per 10,000 data writes, the Markdown table and the chart.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type BenchResults, type BenchRun, chart, markdown, median, ratio, summarise } from '../../qemu/lib/bench-report.js';
-import { PLANS } from '../../qemu/bench.js';
+import { PLANS, publish } from '../../qemu/bench.js';
 
 function run(rep: number, level: string, config: BenchRun['config'], workload: BenchRun['workload'], mibps: number, extra: Partial<BenchRun> = {}): BenchRun {
 	return { id: `r${rep}-${level}-${config}-${workload}`, rep, level, config, workload, mibps, iops: mibps * 256, p99_us: 100, cpu_s: 1, bitmap_writes: -1, data_writes: 10_000, ...extra };
@@ -68,5 +68,28 @@ describe('the bench report', () => {
 		expect(readFileSync(svg, 'utf8')).toContain('<svg');
 		expect(readFileSync(svg, 'utf8')).toContain('x0.98 none');
 		expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+	});
+
+	test('--publish puts the table and chart in docs/bench/ and between the README markers, nowhere else', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'kts-publish-'));
+		const json = join(dir, 'run', 'results.json');
+		mkdirSync(join(dir, 'run'));
+		writeFileSync(json, JSON.stringify(results));
+		const readme = join(dir, 'README.md');
+		const before = '# title\n\nintro\n\n<!-- bench:begin (tsx qemu/bench.ts --publish writes this part) -->\nold table\n<!-- bench:end -->\n\nafter\n';
+		writeFileSync(readme, before);
+		publish(json, join(dir, 'docs'), readme);
+		const text = readFileSync(readme, 'utf8');
+		expect(text.startsWith('# title\n\nintro\n\n<!-- bench:begin')).toBe(true);
+		expect(text.endsWith('<!-- bench:end -->\n\nafter\n')).toBe(true);
+		expect(text).not.toContain('old table');
+		expect(text).toContain('#### fio on brd ramdisks: 2026-11-25, 2 vCPUs, TCG');
+		expect(text).toContain('![fio MiB/s per level and bitmap](docs/bench/chart.svg)');
+		for (const f of ['results.json', 'results.md', 'chart.svg', 'chart.png']) expect(existsSync(join(dir, 'docs', f))).toBe(true);
+		// a second publish replaces, it does not stack
+		publish(json, join(dir, 'docs'), readme);
+		expect(readFileSync(readme, 'utf8')).toBe(text);
+		writeFileSync(readme, '# no markers\n');
+		expect(() => publish(json, join(dir, 'docs'), readme)).toThrow(/no .*bench:begin/);
 	});
 });
