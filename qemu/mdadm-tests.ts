@@ -198,15 +198,21 @@ export async function runMdadmTests(tests: string[], mode: Mode, opts: RunOption
  */
 export async function runMdadmSuite(tests: string[], modes: Mode[], jobs: number, opts: RunOptions = {}): Promise<TestResult[]> {
 	const perMode = Math.max(1, Math.floor(jobs / modes.length));
-	const runs: Promise<TestResult[]>[] = [];
 	const order = (r: TestResult) => modes.indexOf(r.mode) * 2 * tests.length + testsFor(tests, r.mode).indexOf(r.test);
-	for (const mode of modes) {
-		for (let shard = 0; shard < Math.min(perMode, tests.length); shard++) {
-			const mine = tests.filter((_, i) => i % perMode === shard);
-			runs.push(runMdadmTests(mine, mode, { ...opts, shard }));
+	const shards: { mode: Mode; shard: number; tests: string[] }[] = [];
+	for (const mode of modes)
+		for (let shard = 0; shard < Math.min(perMode, tests.length); shard++)
+			shards.push({ mode, shard, tests: tests.filter((_, i) => i % perMode === shard) });
+	// `jobs` guests at a time, each taking the next shard when one is done
+	const results: TestResult[] = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < shards.length) {
+			const s = shards[next++];
+			results.push(...(await runMdadmTests(s.tests, s.mode, { ...opts, shard: s.shard })));
 		}
-	}
-	const results = (await Promise.all(runs)).flat();
+	};
+	await Promise.all(Array.from({ length: Math.min(jobs, shards.length) }, worker));
 	return results.sort((a, b) => order(a) - order(b));
 }
 
