@@ -70,20 +70,22 @@ export function testsFor(tests: string[], mode: Mode): string[] {
 	return tests.flatMap((t) => (mode === 1 && CLASSIC_ONLY[t] ? [t, adapted(t)] : [t]));
 }
 
-/** Write the adapted copies: the original with the first line equal to each `drop` line removed. */
-function writeAdapted(tests: string[], src = MDADM_SRC): void {
-	mkdirSync(ADAPTED, { recursive: true });
-	for (const t of tests) {
-		const c = CLASSIC_ONLY[t];
-		if (!c) continue;
-		const lines = readFileSync(join(src, 'tests', t), 'utf8').split('\n');
-		for (const d of c.drop) {
-			const i = lines.findIndex((l) => l.trim() === d);
-			if (i < 0) throw new Error(`mdadm-tests: ${t} has no line "${d}" to drop; CLASSIC_ONLY needs a look`);
-			lines.splice(i, 1);
-		}
-		writeFileSync(join(ADAPTED, adapted(t)), `# ${t} for llbitmap=1, without: ${c.drop.join('; ')} (qemu/mdadm-tests.ts)\n${lines.join('\n')}`);
+/** The adapted copy of a classic-only test: the first line equal to each `drop` line removed. */
+export function adaptTest(test: string, src = MDADM_SRC): string {
+	const c = CLASSIC_ONLY[test];
+	if (!c) throw new Error(`mdadm-tests: ${test} is not in CLASSIC_ONLY`);
+	const lines = readFileSync(join(src, 'tests', test), 'utf8').split('\n');
+	for (const d of c.drop) {
+		const i = lines.findIndex((l) => l.trim() === d);
+		if (i < 0) throw new Error(`mdadm-tests: ${test} has no line "${d}" to drop; CLASSIC_ONLY needs a look`);
+		lines.splice(i, 1);
 	}
+	return `# ${test} for llbitmap=1, without: ${c.drop.join('; ')} (qemu/mdadm-tests.ts)\n${lines.join('\n')}`;
+}
+
+function writeAdapted(tests: string[]): void {
+	mkdirSync(ADAPTED, { recursive: true });
+	for (const t of tests.filter((t) => CLASSIC_ONLY[t])) writeFileSync(join(ADAPTED, adapted(t)), adaptTest(t));
 }
 
 /** The families to run: 00-07 (none of them needs IMSM, DDF or a cluster). */
