@@ -12,6 +12,9 @@ chunk_sectors=$(kts_llmeta md0 chunksize)
 chunk_bytes=$((chunk_sectors * 512))
 echo "chunk: $chunk_bytes bytes, $(kts_llmeta md0 chunks) chunks"
 kts_result chunk_bytes=$chunk_bytes
+# no daemon run until the cleaning step below: each on-disk look takes a
+# few seconds on the debug kernel, longer than mdadm's 5 s default
+echo 60 > /sys/block/md0/md/llbitmap/daemon_sleep
 
 state() { echo "$(kts_member_state /dev/ram0 "$1")$(kts_member_state /dev/ram1 "$1")"; }
 
