@@ -151,7 +151,8 @@ export async function runMdadmTests(tests: string[], mode: Mode, opts: RunOption
 				} else if (m?.[1] === 'END') {
 					done.add(m[2]);
 					current = undefined;
-					log(`mdadm-tests: llbitmap=${mode} ${m[2].padEnd(34)} ${m[3].padEnd(5)} ${m[4]}`);
+					const classic = mode === 1 && CLASSIC_ONLY[m[2]] && m[3] === 'fail' ? ' (classic-only: must fail at its known check)' : '';
+					log(`mdadm-tests: llbitmap=${mode} ${m[2].padEnd(34)} ${m[3].padEnd(5)} ${m[4]}${classic}`);
 				} else if (current && !splats.has(current) && /\b(BUG|WARNING): |Oops|Call Trace:|Kernel panic|KASAN|blocked for more than/.test(line)) {
 					splats.set(current, line.trim());
 				}
