@@ -4,7 +4,7 @@
 // table and the chart under build/bench/<timestamp>/.
 //
 //   tsx qemu/bench.ts            full run (about 30 minutes under TCG)
-//   tsx qemu/bench.ts --quick    3 short rounds, under 5 minutes
+//   tsx qemu/bench.ts --quick    3 short rounds, about 5 minutes
 //   tsx qemu/bench.ts --smoke    about a minute: raid1, none vs llbitmap (make check)
 //   tsx qemu/bench.ts --report build/bench/<ts>/results.json
 //                                redo the table and chart from the JSON
@@ -59,7 +59,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	const plan = PLANS[mode];
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
-	const est = mode === 'full' ? 'about 30 minutes' : mode === 'quick' ? 'under 5 minutes' : 'about a minute';
+	const est = mode === 'full' ? 'about 30 minutes' : mode === 'quick' ? 'about 5 minutes' : 'about a minute';
 	log(`bench: ${mode} run (${est}): ${plan.reps} rounds of raw + ${plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} x ${plan.configs.join(', ')}`);
 	const r = await runGuest({
 		name: `bench-${mode}`,
