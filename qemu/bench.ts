@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown } from './lib/bench-report.js';
 import { BUILD, runGuest } from './lib/guest.js';
+import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke', BenchPlan> = {
 	full: { reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512 },
@@ -30,9 +31,6 @@ export function report(results: BenchResults, dir: string): { md: string; svg: s
 }
 
 export const DOCS_BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'bench');
-const README = join(DOCS_BENCH, '..', '..', 'README.md');
-const BEGIN = '<!-- bench:begin (tsx qemu/bench.ts --publish writes this part) -->';
-const END = '<!-- bench:end -->';
 
 /**
  * The README shows the latest published run: the JSON, table and chart are
@@ -45,13 +43,9 @@ export function publish(json: string, docs = DOCS_BENCH, readme = README): void 
 	const files = report(results, dirname(json));
 	copyFileSync(json, join(docs, 'results.json'));
 	for (const f of [files.md, files.svg, files.png]) copyFileSync(f, join(docs, f.slice(f.lastIndexOf('/') + 1)));
-	const text = readFileSync(readme, 'utf8');
-	const a = text.indexOf(BEGIN);
-	const b = text.indexOf(END);
-	if (a < 0 || b < a) throw new Error(`bench: ${readme} has no "${BEGIN}" ... "${END}" part to replace`);
 	const table = readFileSync(files.md, 'utf8').replace(/^###/m, '####').trim();
-	const part = `${BEGIN}\n${table}\n\n![fio MiB/s per level and bitmap](docs/bench/chart.svg)\n\n(\`docs/bench/results.json\`; \`tsx qemu/bench.ts --report docs/bench/results.json\` redoes table and chart.)\n${END}`;
-	writeFileSync(readme, text.slice(0, a) + part + text.slice(b + END.length));
+	const part = `${table}\n\n![fio MiB/s per level and bitmap](docs/bench/chart.svg)\n\n(\`docs/bench/results.json\`; \`tsx qemu/bench.ts --report docs/bench/results.json\` redoes table and chart.)`;
+	replaceReadmePart(readme, 'bench', 'tsx qemu/bench.ts --publish', part);
 }
 
 /** Boot the guest, run the plan, return the results (throws if the guest failed). */

@@ -4,14 +4,17 @@
 // except that under llbitmap=1 a test with a classic-only check
 // (CLASSIC_ONLY) must fail at exactly that check, and its copy without the
 // check must pass. (make mdadm-tests runs the whole 00-07 families.)
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { CI_SUBSET, markdown, type Mode, runMdadmSuite, type TestResult, testsFor } from '../../qemu/mdadm-tests.js';
+import { CI_SUBSET, guestShape, markdown, type Mode, runMdadmSuite, type TestResult, testsFor } from '../../qemu/mdadm-tests.js';
 
 describe("mdadm's test suite, CI subset", () => {
 	let results: TestResult[] = [];
 	beforeAll(async () => {
 		const lines: string[] = [];
-		results = await runMdadmSuite(CI_SUBSET, [0, 1], 1, { perTestSec: 400, log: (l) => lines.push(l) });
+		// the two modes side by side, as make mdadm-tests runs them
+		const { jobs, cpus } = guestShape(availableParallelism());
+		results = await runMdadmSuite(CI_SUBSET, [0, 1], jobs, { cpus, perTestSec: 400, log: (l) => lines.push(l) });
 		console.log(lines.join('\n'));
 	}, 3 * 3600_000);
 

@@ -1,10 +1,10 @@
 // The mdadm suite runner's bookkeeping, without a guest: which tests each
 // mode runs, the adapted copies of classic-only tests, and the summary.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { adaptTest, CLASSIC_ONLY, CI_SUBSET, MDADM_SRC, markdown, summary, type TestResult, testsFor } from '../../qemu/mdadm-tests.js';
+import { adaptTest, CLASSIC_ONLY, CI_SUBSET, FAILS_HERE, guestShape, MDADM_SRC, markdown, publish, regressions, summary, type TestResult, testsFor } from '../../qemu/mdadm-tests.js';
 
 describe('mdadm suite runner', () => {
 	test('under llbitmap=1 a classic-only test is followed by its adapted copy; classic runs the list as given', () => {
@@ -38,5 +38,69 @@ describe('mdadm suite runner', () => {
 		const md = markdown(results, 'h');
 		expect(md).toContain('| 05r1-re-add | pass | classic-only |');
 		expect(md).toContain('| 02r1add | - | **timeout** |');
+	});
+
+	test('guests: one single-vCPU guest per host core unless told; never more vCPUs than cores by default', () => {
+		expect(guestShape(2)).toEqual({ jobs: 2, cpus: 1 });
+		expect(guestShape(8)).toEqual({ jobs: 8, cpus: 1 });
+		expect(guestShape(1)).toEqual({ jobs: 1, cpus: 1 });
+		expect(guestShape(8, 2)).toEqual({ jobs: 2, cpus: 4 });
+		expect(guestShape(2, 4)).toEqual({ jobs: 4, cpus: 1 });
+		expect(guestShape(8, undefined, 2)).toEqual({ jobs: 4, cpus: 2 });
+		expect(guestShape(2, undefined, 2)).toEqual({ jobs: 1, cpus: 2 });
+		expect(guestShape(2, 1, 2)).toEqual({ jobs: 1, cpus: 2 });
+	});
+
+	const r = (test: string, mode: 0 | 1, result: TestResult['result'], firstError = result === 'pass' ? '' : `${test} broke`): TestResult => ({ test, mode, result, seconds: 1, firstError });
+	const known = Object.keys(FAILS_HERE)[0];
+
+	test('a regression is a test that passes with the classic bitmap and not with llbitmap=1, and nothing else', () => {
+		const results = [
+			r('a', 0, 'pass'), r('a', 1, 'fail'),
+			r('b', 0, 'pass'), r('b', 1, 'timeout'),
+			r('c', 0, 'pass'), r('c', 1, 'expected'),
+			r('d', 0, 'fail'), r('d', 1, 'fail'),
+			r('e', 0, 'fail'), r('e', 1, 'pass'),
+			r('f', 0, 'pass'), r('f', 1, 'pass'),
+			r('g', 0, 'pass'),
+		];
+		expect(regressions(results)).toEqual(['a', 'b', 'g']);
+		expect(markdown(results, 'h')).toContain('Passed with the classic bitmap, not with llbitmap=1: a, b, g.');
+		expect(markdown([r('f', 0, 'pass'), r('f', 1, 'pass')], 'h')).toContain('not with llbitmap=1: none.');
+		// one mode alone has nothing to compare
+		expect(markdown([r('f', 1, 'fail')], 'h')).not.toContain('Passed with the classic bitmap');
+	});
+
+	test('a test failing in both modes for a known reason shows the reason; one failing in a single mode does not', () => {
+		const both = markdown([r(known, 0, 'fail'), r(known, 1, 'fail')], 'h');
+		expect(both).toContain(`fails in both here: ${FAILS_HERE[known]}`);
+		expect(both).toContain(`classic: ${known} broke<br>llbitmap: ${known} broke`);
+		expect(markdown([r(known, 0, 'pass'), r(known, 1, 'fail')], 'h')).not.toContain('fails in both here');
+		expect(markdown([r('x|y', 0, 'fail', 'a | b')], 'h')).toContain('classic: a \\| b');
+	});
+
+	test('--publish puts the whole table in docs/ and the summary with the non-passing rows between the README markers', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'kts-mdadm-publish-'));
+		const json = join(dir, 'results.json');
+		const results = [r('00raid1', 0, 'pass'), r('00raid1', 1, 'pass'), r(known, 0, 'fail'), r(known, 1, 'fail'), r('05r1-re-add', 0, 'pass'), r('05r1-re-add', 1, 'expected')];
+		writeFileSync(json, JSON.stringify({ mdadm: '4.4-11', date: '2026-11-30', minutes: 47, jobs: 2, cpus: 1, results }));
+		const readme = join(dir, 'README.md');
+		writeFileSync(readme, '# t\n\n<!-- mdadm-tests:begin (tsx qemu/mdadm-tests.ts --publish writes this part) -->\nold\n<!-- mdadm-tests:end -->\n\nafter\n');
+		publish(json, join(dir, 'docs'), readme);
+		const text = readFileSync(readme, 'utf8');
+		expect(text).toMatch(/^# t\n\n<!-- mdadm-tests:begin .*-->\n#### mdadm 4\.4-11 test suite, kernel 6\.12, 2026-11-30 \(47 min, 2 guests of 1 vCPU at once, TCG\)\n/);
+		expect(text.endsWith('<!-- mdadm-tests:end -->\n\nafter\n')).toBe(true);
+		expect(text).not.toContain('old');
+		expect(text).toContain('llbitmap=0: 2 passed, 1 failed, 0 skipped; llbitmap=1: 1 passed, 1 failed, 1 classic-only (failed as expected), 0 skipped.');
+		expect(text).toContain('not with llbitmap=1: none.');
+		expect(text).toContain(`| ${known} |`);
+		expect(text).toContain('| 05r1-re-add | pass | classic-only |');
+		expect(text).not.toContain('| 00raid1 |');
+		expect(readFileSync(join(dir, 'docs', 'results.md'), 'utf8')).toContain('| 00raid1 | pass | pass |');
+		expect(existsSync(join(dir, 'docs', 'results.json'))).toBe(true);
+		publish(json, join(dir, 'docs'), readme);
+		expect(readFileSync(readme, 'utf8')).toBe(text);
+		writeFileSync(readme, '# no markers\n');
+		expect(() => publish(json, join(dir, 'docs'), readme)).toThrow(/no .*mdadm-tests:begin/);
 	});
 });
