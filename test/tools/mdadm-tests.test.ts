@@ -4,7 +4,23 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { adaptTest, CLASSIC_ONLY, CI_SUBSET, FAILS_HERE, guestShape, MDADM_SRC, markdown, publish, regressions, summary, type TestResult, testsFor } from '../../qemu/mdadm-tests.js';
+import {
+	adaptTest,
+	baseTest,
+	BY_LAYOUT,
+	CLASSIC_ONLY,
+	CI_SUBSET,
+	FAILS_HERE,
+	guestShape,
+	layoutTest,
+	MDADM_SRC,
+	markdown,
+	publish,
+	regressions,
+	summary,
+	type TestResult,
+	testsFor,
+} from '../../qemu/mdadm-tests.js';
 
 describe('mdadm suite runner', () => {
 	test('under llbitmap=1 a classic-only test is followed by its adapted copy; classic runs the list as given', () => {
@@ -102,5 +118,36 @@ describe('mdadm suite runner', () => {
 		expect(readFileSync(readme, 'utf8')).toBe(text);
 		writeFileSync(readme, '# no markers\n');
 		expect(() => publish(json, join(dir, 'docs'), readme)).toThrow(/no .*mdadm-tests:begin/);
+	});
+
+	test('a test looping over layouts runs as one copy per layout, in both modes, and its copies name it', () => {
+		for (const mode of [0, 1] as const)
+			expect(testsFor(['00raid1', '01r5integ'], mode)).toEqual(['00raid1', '01r5integ.layout-ls', '01r5integ.layout-rs', '01r5integ.layout-la', '01r5integ.layout-ra']);
+		expect(testsFor(['01raid6integ'], 0)).toHaveLength(13);
+		expect(baseTest('01raid6integ.layout-ddf-N-restart')).toBe('01raid6integ');
+		expect(baseTest('05r1-re-add.llbitmap')).toBe('05r1-re-add');
+		expect(baseTest('00raid1')).toBe('00raid1');
+	});
+
+	test("each layout copy is the suite's own test with only its loop header changed (make check has the suite)", () => {
+		for (const [t, c] of Object.entries(BY_LAYOUT)) {
+			const original = readFileSync(join(MDADM_SRC, 'tests', t), 'utf8').split('\n');
+			for (const l of c.layouts) {
+				const copy = layoutTest(t, l).split('\n');
+				expect(copy[0]).toBe(`# ${t} for layout ${l} alone (qemu/mdadm-tests.ts)`);
+				const changed = copy.slice(1).flatMap((line, i) => (line === original[i] ? [] : [[original[i], line]]));
+				expect(changed).toEqual([[c.loop, `for layout in ${l}`]]);
+			}
+		}
+	});
+
+	test('a suite whose layout loop or layouts changed is an error, not a silent copy', () => {
+		const src = mkdtempSync(join(tmpdir(), 'kts-mdadm-'));
+		mkdirSync(join(src, 'tests'));
+		writeFileSync(join(src, 'tests', '01r5integ'), 'for layout in ls rs la\ndo\n  true\ndone\n');
+		expect(() => layoutTest('01r5integ', 'ls', src)).toThrow(/has 0 lines "for layout in ls rs la ra"/);
+		writeFileSync(join(src, 'tests', '01raid6integ'), "layouts='ls rs la ra'\nfor layout in $layouts\ndo\n  true\ndone\n");
+		expect(() => layoutTest('01raid6integ', 'ls', src)).toThrow(/does not name the layouts parity-first, /);
+		expect(() => layoutTest('01raid6integ', 'nonsense', src)).toThrow(/no layout nonsense/);
 	});
 });
