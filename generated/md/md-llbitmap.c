@@ -679,11 +679,18 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 			   bitmap->daemon_sleep * (unsigned long)HZ);
 }
 
-#define LLBITMAP_MAGIC 0x6d746963
+/*
+ * The superblock carries the classic bitmap's magic, as in mainline, and
+ * version 6 says it is the lockless bitmap. mdadm believes an array has a
+ * bitmap only when it finds BITMAP_MAGIC there: under any other magic it
+ * drops the bitmap from the superblocks it writes (--update, --add) and
+ * skips what it owes a bitmap (the UUID on --update=uuid, the refusal of
+ * --update=metadata).
+ */
 #define LLBITMAP_MAJOR 6
 
-/* The classic bitmap's magic: mdadm writes its superblock when creating. */
-#define BITMAP_MAGIC 0x6d746962
+/* The magic the seed's lockless bitmap wrote; such a bitmap still loads. */
+#define LLBITMAP_OLD_MAGIC 0x6d746963
 
 /*
  * Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync
@@ -735,7 +742,7 @@ static unsigned long llbitmap_space(struct llbitmap *bitmap, bitmap_super_t *sb)
 	unsigned long space = mddev->bitmap_info.space;
 	u32 magic = le32_to_cpu(sb->magic);
 
-	if (!space && (magic == LLBITMAP_MAGIC || magic == BITMAP_MAGIC))
+	if (!space && (magic == LLBITMAP_OLD_MAGIC || magic == BITMAP_MAGIC))
 		space = le32_to_cpu(sb->sectors_reserved);
 	if (!space)
 		space = llbitmap_default_space(mddev->dev_sectors);
@@ -859,7 +866,7 @@ static void llbitmap_fill_sb(struct llbitmap *bitmap)
 
 	if (mddev->events < bitmap->events_cleared)
 		bitmap->events_cleared = mddev->events;
-	sb->magic = cpu_to_le32(LLBITMAP_MAGIC);
+	sb->magic = cpu_to_le32(BITMAP_MAGIC);
 	sb->version = cpu_to_le32(LLBITMAP_MAJOR);
 	memcpy(sb->uuid, mddev->uuid, 16);
 	sb->events = cpu_to_le64(mddev->events);
@@ -914,6 +921,20 @@ static int llbitmap_init_new(struct llbitmap *bitmap, unsigned long chunksize)
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
 	return 0;
+}
+
+/*
+ * Whether a superblock is the lockless bitmap's, not the classic one mdadm
+ * writes.
+ */
+static bool llbitmap_sb_is_ours(bitmap_super_t *sb)
+{
+	u32 magic = le32_to_cpu(sb->magic);
+
+	if (magic == LLBITMAP_OLD_MAGIC)
+		return true;
+	return magic == BITMAP_MAGIC &&
+	       le32_to_cpu(sb->version) == LLBITMAP_MAJOR;
 }
 
 /* Check the superblock of a bitmap found on disk and take its geometry. */
@@ -984,14 +1005,14 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 		return ret;
 	}
 	sb = kmap_local_page(page0);
-	fresh = le32_to_cpu(sb->magic) != LLBITMAP_MAGIC;
+	fresh = !llbitmap_sb_is_ours(sb);
 	bitmap->space = llbitmap_space(bitmap, sb);
 	/*
 	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
 	 * 64 MiB default was asked for; the default itself is far coarser
 	 * than ours and is not taken.
 	 */
-	if (le32_to_cpu(sb->magic) == BITMAP_MAGIC) {
+	if (fresh && le32_to_cpu(sb->magic) == BITMAP_MAGIC) {
 		unsigned long daemon_sleep =
 			(unsigned long)le32_to_cpu(sb->daemon_sleep);
 		unsigned long asked =

@@ -1,11 +1,11 @@
 /**
- * The superblock (the first 1 KiB of the bitmap, LLBITMAP_MAGIC, version
- * 6), the bitmap's geometry, and reading the bitmap when it is created.
+ * The superblock (the first 1 KiB of the bitmap, BITMAP_MAGIC, version 6),
+ * the bitmap's geometry, and reading the bitmap when it is created.
  */
 import { set_bit } from '../kernel/bitops';
 import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
 import { EINVAL, ENOMEM, ENOSPC } from '../kernel/errno';
-import { type bitmap_super_t } from '../kernel/md-bitmap';
+import { BITMAP_MAGIC, type bitmap_super_t } from '../kernel/md-bitmap';
 import { MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
 import { __free_page, alloc_page, kmap_local_page, kunmap_local, type page, page_address, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
 import { init_waitqueue_head } from '../kernel/wait';
@@ -29,10 +29,17 @@ import {
 } from './llbitmap';
 import { llbitmap_state } from './state';
 
-export const LLBITMAP_MAGIC = 0x6d746963;
+/**
+ * The superblock carries the classic bitmap's magic, as in mainline, and
+ * version 6 says it is the lockless bitmap. mdadm believes an array has a
+ * bitmap only when it finds BITMAP_MAGIC there: under any other magic it
+ * drops the bitmap from the superblocks it writes (--update, --add) and
+ * skips what it owes a bitmap (the UUID on --update=uuid, the refusal of
+ * --update=metadata).
+ */
 export const LLBITMAP_MAJOR = 6;
-/** The classic bitmap's magic: mdadm writes its superblock when creating. */
-const BITMAP_MAGIC = 0x6d746962;
+/** The magic the seed's lockless bitmap wrote; such a bitmap still loads. */
+const LLBITMAP_OLD_MAGIC = 0x6d746963;
 /** Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
 const LLBITMAP_DEFAULT_CHUNK: ulong = 128n;
 /** Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
@@ -69,7 +76,7 @@ function llbitmap_space(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): ulong {
 	let space = mddev.bitmap_info.space;
 	const magic = le32_to_cpu(sb.magic);
 
-	if (!space && (magic === LLBITMAP_MAGIC || magic === BITMAP_MAGIC))
+	if (!space && (magic === LLBITMAP_OLD_MAGIC || magic === BITMAP_MAGIC))
 		space = ulong(le32_to_cpu(sb.sectors_reserved));
 	if (!space)
 		space = llbitmap_default_space(mddev.dev_sectors);
@@ -174,7 +181,7 @@ export function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
 
 	if (mddev.events < bitmap.events_cleared)
 		bitmap.events_cleared = mddev.events;
-	sb.magic = cpu_to_le32(LLBITMAP_MAGIC);
+	sb.magic = cpu_to_le32(BITMAP_MAGIC);
 	sb.version = cpu_to_le32(LLBITMAP_MAJOR);
 	memcpy(sb.uuid, mddev.uuid, 16n);
 	sb.events = cpu_to_le64(mddev.events);
@@ -222,6 +229,15 @@ function llbitmap_init_new(bitmap: Ptr<llbitmap>, chunksize: ulong): int {
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
 	return 0;
+}
+
+/** Whether a superblock is the lockless bitmap's, not the classic one mdadm writes. */
+function llbitmap_sb_is_ours(sb: Ptr<bitmap_super_t>): bool {
+	const magic = le32_to_cpu(sb.magic);
+
+	if (magic === LLBITMAP_OLD_MAGIC)
+		return true;
+	return magic === BITMAP_MAGIC && le32_to_cpu(sb.version) === LLBITMAP_MAJOR;
 }
 
 /** Check the superblock of a bitmap found on disk and take its geometry. */
@@ -283,14 +299,14 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	}
 	const sb = kmap_local_page(page0) as Ptr<bitmap_super_t>;
 
-	fresh = le32_to_cpu(sb.magic) !== LLBITMAP_MAGIC;
+	fresh = !llbitmap_sb_is_ours(sb);
 	bitmap.space = llbitmap_space(bitmap, sb);
 	/*
 	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
 	 * 64 MiB default was asked for; the default itself is far coarser
 	 * than ours and is not taken.
 	 */
-	if (le32_to_cpu(sb.magic) === BITMAP_MAGIC) {
+	if (fresh && le32_to_cpu(sb.magic) === BITMAP_MAGIC) {
 		const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
 		const asked = ulong(le32_to_cpu(sb.chunksize) >>> 9);
 

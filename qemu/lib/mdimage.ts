@@ -7,8 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export const MD_SB_MAGIC = 0xa92b4efc;
-export const LLBITMAP_MAGIC = 0x6d746963;
 export const BITMAP_MAGIC = 0x6d746962;
+/** The lockless bitmap: BITMAP_MAGIC with this version (as mainline), or the seed's own magic. */
+export const LLBITMAP_MAJOR = 6;
+export const LLBITMAP_OLD_MAGIC = 0x6d746963;
+
+export function isLockless(b: { magic: number; version: number }): boolean {
+	return b.magic === LLBITMAP_OLD_MAGIC || (b.magic === BITMAP_MAGIC && b.version === LLBITMAP_MAJOR);
+}
 export const STATE_NAMES = ['unwritten', 'clean', 'dirty', 'need sync', 'syncing'];
 
 export interface Member {
@@ -132,8 +138,10 @@ export function readMember(path: string): Member {
 		}
 		const base = (at + bitmapOffset) * 512n;
 		const bitmap = parseBitmapSuper(readAt(fd, base, 256));
-		if (bitmap.magic !== LLBITMAP_MAGIC)
-			throw new Error(`no lockless bitmap (magic ${bitmap.magic.toString(16)}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`);
+		if (!isLockless(bitmap))
+			throw new Error(
+				`no lockless bitmap (magic ${bitmap.magic.toString(16)}, version ${bitmap.version}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`,
+			);
 		const chunkSectors = BigInt(bitmap.chunksize >>> 9);
 		const chunks = Number((bitmap.syncSize + chunkSectors - 1n) / chunkSectors);
 		return {

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { examine } from '../../qemu/llbitmap-examine.js';
-import { BITMAP_MAGIC, LLBITMAP_MAGIC, MD_SB_MAGIC, readMember } from '../../qemu/lib/mdimage.js';
+import { BITMAP_MAGIC, LLBITMAP_OLD_MAGIC, MD_SB_MAGIC, readMember } from '../../qemu/lib/mdimage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kts-examine-'));
 const MiB = 1 << 20;
 
 /** A member of `size` bytes with its md superblock at `sbAt` and the bitmap `bitmapOff` sectors after it. */
-function member(name: string, opts: { v090?: boolean; magic?: number; states: number[]; chunk: number }): string {
+function member(name: string, opts: { v090?: boolean; magic?: number; version?: number; states: number[]; chunk: number }): string {
 	const size = 16 * MiB;
 	const img = Buffer.alloc(size);
 	const sectors = size / 512;
@@ -32,8 +32,8 @@ function member(name: string, opts: { v090?: boolean; magic?: number; states: nu
 		sb.writeBigUInt64LE(7n, 200); // events
 	}
 	const bm = img.subarray((sbAt + 8) * 512);
-	bm.writeUInt32LE(opts.magic ?? LLBITMAP_MAGIC, 0);
-	bm.writeUInt32LE(6, 4);
+	bm.writeUInt32LE(opts.magic ?? BITMAP_MAGIC, 0);
+	bm.writeUInt32LE(opts.version ?? 6, 4);
 	Buffer.from('0123456789abcdeffedcba9876543210', 'hex').copy(bm, 8);
 	bm.writeBigUInt64LE(7n, 24);
 	bm.writeBigUInt64LE(5n, 32);
@@ -52,7 +52,8 @@ describe('llbitmap-examine', () => {
 		const m = readMember(path);
 		expect(m.metadata).toBe('1.2');
 		const out = examine(m);
-		expect(out).toContain('           Magic : 6d746963');
+		expect(out).toContain('           Magic : 6d746962');
+		expect(out).toContain('         Version : 6 (lockless)');
 		expect(out).toContain('            UUID : 01234567:89abcdef:fedcba98:76543210');
 		expect(out).toContain('       Chunksize : 64 KB');
 		expect(out).toContain('          Daemon : 1s flush period');
@@ -64,6 +65,11 @@ describe('llbitmap-examine', () => {
 		expect(/.*Bitmap.* ([0-9]*) bits.*/.exec(out)?.[1]).toBe('7');
 	});
 
+	test("a bitmap written under the seed's own magic still reads as lockless", () => {
+		const m = readMember(member('old.img', { magic: LLBITMAP_OLD_MAGIC, chunk: 65536, states: [2, 1] }));
+		expect(examine(m)).toContain('Bitmap : 2 bits (chunks), 1 dirty (50.0%)');
+	});
+
 	test('a 0.90 member: superblock at the end, bitmap 4 KiB after it', () => {
 		const m = readMember(member('v090.img', { v090: true, chunk: 4096, states: [1, 1, 1] }));
 		expect(m.metadata).toBe('0.90');
@@ -72,7 +78,7 @@ describe('llbitmap-examine', () => {
 	});
 
 	test('the classic bitmap is left to mdadm -X: --if-lockless exits 3 and prints nothing', () => {
-		const path = member('classic.img', { magic: BITMAP_MAGIC, chunk: 65536, states: [1] });
+		const path = member('classic.img', { magic: BITMAP_MAGIC, version: 4, chunk: 65536, states: [1] });
 		expect(() => readMember(path)).toThrow(/the classic bitmap, see mdadm -X/);
 		const cli = (...a: string[]) =>
 			spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../qemu/llbitmap-examine.ts'), ...a], { encoding: 'utf8' });
