@@ -336,11 +336,11 @@ function row(results: TestResult[], t: string): string {
 	const c = results.find((r) => r.test === t && r.mode === 0);
 	const l = results.find((r) => r.test === t && r.mode === 1);
 	const why = [
-		!ok(c) && !ok(l) && FAILS_HERE[t] ? `fails in both here: ${FAILS_HERE[t]}` : '',
+		c && l && !ok(c) && !ok(l) && FAILS_HERE[t] ? `fails in both here: ${FAILS_HERE[t]}` : '',
 		...[c, l].filter((r): r is TestResult => !!r && r.result !== 'pass' && !!r.firstError).map((r) => `${r.mode ? 'llbitmap' : 'classic'}: ${r.firstError}`),
 	]
 		.filter(Boolean)
-		.map((x) => x.replace(/\|/g, '\\|'))
+		.map((x) => x.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '))
 		.join('<br>');
 	const broken = (c ?? l)?.knownBroken ? ` (suite: known broken, "${(c ?? l)!.knownBroken}")` : '';
 	return `| ${t}${broken} | ${cell(c)} | ${cell(l)} | ${c?.seconds ?? '-'} / ${l?.seconds ?? '-'} | ${why} |`;

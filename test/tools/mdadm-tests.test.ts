@@ -93,6 +93,11 @@ describe('mdadm suite runner', () => {
 		expect(both).toContain(`classic: ${known} broke<br>llbitmap: ${known} broke`);
 		expect(markdown([r(known, 0, 'pass'), r(known, 1, 'fail')], 'h')).not.toContain('fails in both here');
 		expect(markdown([r('x|y', 0, 'fail', 'a | b')], 'h')).toContain('classic: a \\| b');
+		// a first error over several lines stays in its row
+		const md = markdown([r('x', 0, 'fail', "++ die 'state U_U not found!'\n\tERROR: state U_U not found!")], 'h');
+		expect(md).toContain("| classic: ++ die 'state U_U not found!' ERROR: state U_U not found! |");
+		// one mode alone does not say "in both"
+		expect(markdown([r(known, 0, 'fail')], 'h')).not.toContain('fails in both here');
 	});
 
 	test('--publish puts the whole table in docs/ and the summary with the non-passing rows between the README markers', () => {
