@@ -291,7 +291,7 @@ export async function runMdadmSuite(tests: string[], modes: Mode[], jobs: number
 	if (!existsSync(join(MDADM_SRC, 'mdadm'))) throw new Error(`mdadm-tests: ${MDADM_SRC}/mdadm is missing; run make mdadm-tests (scripts/mdadm-src.sh)`);
 	writeAdapted(tests);
 	const perMode = Math.max(1, Math.floor(jobs / modes.length));
-	const order = (r: TestResult) => modes.indexOf(r.mode) * 100 * tests.length + testsFor(tests, r.mode).indexOf(r.test);
+	const at = (r: TestResult) => testsFor(tests, r.mode).indexOf(r.test);
 	const shards: { mode: Mode; shard: number; tests: string[] }[] = [];
 	for (const mode of modes) {
 		const list = testsFor(tests, mode);
@@ -308,7 +308,7 @@ export async function runMdadmSuite(tests: string[], modes: Mode[], jobs: number
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(jobs, shards.length) }, worker));
-	return results.sort((a, b) => order(a) - order(b));
+	return results.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode) || at(a) - at(b));
 }
 
 export function summary(results: TestResult[], mode: Mode): string {
