@@ -454,16 +454,35 @@ static struct block_device *llbitmap_bdev(struct llbitmap *llbitmap)
 	return file_bdev(llbitmap->mddev->meta_file);
 }
 
-/* Read page `idx` of the bitmap from the first member that can. */
+/*
+ * Bytes of page `idx` that lie in the bitmap space: all of it but in the
+ * last page of a space that is not a whole number of pages (the 3 KiB that
+ * md gives a bitmap added to a running 1.x array).
+ */
+static unsigned int llbitmap_page_bytes(struct llbitmap *llbitmap,
+					unsigned int idx)
+{
+	unsigned long start = (unsigned long)idx * PAGE_SIZE;
+	unsigned long end = llbitmap->space << 9;
+
+	if (end - start >= PAGE_SIZE)
+		return PAGE_SIZE;
+	return end - start;
+}
+
+/*
+ * Read the first `bytes` of page `idx` of the bitmap from the first member
+ * that can.
+ */
 static int llbitmap_read_page(struct llbitmap *llbitmap, unsigned int idx,
-			      struct page *page)
+			      struct page *page, unsigned int bytes)
 {
 	struct bio *bio = bio_alloc(llbitmap_bdev(llbitmap), 1,
 				    REQ_OP_READ | REQ_META, GFP_NOIO);
 	int ret;
 
 	bio->bi_iter.bi_sector = idx << PAGE_SECTORS_SHIFT;
-	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	__bio_add_page(bio, page, bytes, 0);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	if (ret)
@@ -565,9 +584,11 @@ static void llbitmap_mark_all(struct llbitmap *llbitmap)
 
 	for (idx = 0; idx < llbitmap->nr_pages; idx++) {
 		struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
+		unsigned int blocks = llbitmap_page_bytes(llbitmap, idx) /
+				      llbitmap->io_size;
 		unsigned int block;
 
-		for (block = 0; block < llbitmap->blocks_per_page; block++)
+		for (block = 0; block < blocks; block++)
 			set_bit(block, &pctl->dirty);
 		set_bit(LLPageDirty, &pctl->flags);
 	}
@@ -710,9 +731,6 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 /* Most bitmap space used, in sectors: 128 KiB. */
 #define LLBITMAP_MAX_SPACE 256
 
-/* Space mdadm always reserves, in sectors: enough to read the first page. */
-#define LLBITMAP_MIN_SPACE 8
-
 #define DEFAULT_DAEMON_SLEEP 30
 #define DEFAULT_BARRIER_IDLE 5
 
@@ -847,7 +865,8 @@ static int llbitmap_alloc_pages(struct llbitmap *bitmap, struct page *page0)
 
 		if (!page)
 			return -ENOMEM;
-		ret = llbitmap_read_page(bitmap, idx, page);
+		ret = llbitmap_read_page(bitmap, idx, page,
+					 llbitmap_page_bytes(bitmap, idx));
 		if (!ret)
 			ret = llbitmap_add_page(bitmap, idx, page);
 		if (ret) {
@@ -991,15 +1010,20 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	unsigned long chunksize = LLBITMAP_DEFAULT_CHUNK;
 	int ret;
 	bool fresh;
+	unsigned int bytes = BITMAP_DATA_OFFSET;
 	struct page *page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
 	bitmap_super_t *sb;
+	unsigned long block_sectors;
+	unsigned long min_space;
 	bitmap_super_t *sb2;
 
 	if (!page0)
 		return -ENOMEM;
-	/* the first page tells how large the bitmap is */
-	md_meta_set_capacity(mddev, LLBITMAP_MIN_SPACE);
-	ret = llbitmap_read_page(bitmap, 0, page0);
+	/* the superblock tells how large the bitmap is: read it alone first */
+	if (bytes < bitmap->io_size)
+		bytes = bitmap->io_size;
+	md_meta_set_capacity(mddev, bytes >> SECTOR_SHIFT);
+	ret = llbitmap_read_page(bitmap, 0, page0, bytes);
 	if (ret) {
 		__free_page(page0);
 		return ret;
@@ -1025,14 +1049,27 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 			chunksize = asked;
 	}
 	kunmap_local(sb);
-	if (bitmap->space < LLBITMAP_MIN_SPACE) {
-		pr_err("md/llbitmap: %s: no space for a bitmap\n",
-		       mdname(mddev));
+	/*
+	 * Whole blocks, holding the superblock and at least one block of
+	 * state bytes. mdadm --grow --bitmap=internal on a running 1.x array
+	 * leaves 3 KiB: the chunks grow until they fit.
+	 */
+	block_sectors = (unsigned long)(bitmap->io_size >> SECTOR_SHIFT);
+	min_space = (unsigned long)(BITMAP_DATA_OFFSET >> SECTOR_SHIFT) +
+		    block_sectors;
+	bitmap->space &= ~(block_sectors - 1);
+	if (bitmap->space < min_space) {
+		pr_err("md/llbitmap: %s: no space for a bitmap: %lu sectors, %lu needed\n",
+		       mdname(mddev), bitmap->space, min_space);
 		__free_page(page0);
 		return -ENOSPC;
 	}
 	md_meta_set_capacity(mddev, bitmap->space);
-	ret = llbitmap_alloc_pages(bitmap, page0);
+	/* now the rest of page 0 */
+	ret = llbitmap_read_page(bitmap, 0, page0,
+				 llbitmap_page_bytes(bitmap, 0));
+	if (!ret)
+		ret = llbitmap_alloc_pages(bitmap, page0);
 	if (ret) {
 		if (!bitmap->pctl || !bitmap->pctl[0])
 			__free_page(page0);

@@ -27,7 +27,7 @@ import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { pr_err } from '../kernel/printk';
 import { GFP_NOIO } from '../kernel/slab';
 import { container_of } from '../kernel/stddef';
-import { type bool, type int, type Ptr, s64, sector_t, uint } from '../kernel/types';
+import { type bool, div, type int, type Ptr, s64, sector_t, uint, ulong } from '../kernel/types';
 import { wait_event, wake_up } from '../kernel/wait';
 import { flush_work, queue_work, type work_struct } from '../kernel/workqueue';
 import { llbitmap, llbitmap_flag, llbitmap_page_flag, llbitmap_pctl, mddev_llbitmap } from './llbitmap';
@@ -36,13 +36,27 @@ function llbitmap_bdev(llbitmap: Ptr<llbitmap>): Ptr<block_device> {
 	return file_bdev(llbitmap.mddev.meta_file!);
 }
 
-/** Read page `idx` of the bitmap from the first member that can. */
-export function llbitmap_read_page(llbitmap: Ptr<llbitmap>, idx: uint, page: Ptr<page>): int {
+/**
+ * Bytes of page `idx` that lie in the bitmap space: all of it but in the
+ * last page of a space that is not a whole number of pages (the 3 KiB that
+ * md gives a bitmap added to a running 1.x array).
+ */
+export function llbitmap_page_bytes(llbitmap: Ptr<llbitmap>, idx: uint): uint {
+	const start = ulong(idx) * PAGE_SIZE;
+	const end = llbitmap.space << 9n;
+
+	if (end - start >= PAGE_SIZE)
+		return uint(PAGE_SIZE);
+	return uint(end - start);
+}
+
+/** Read the first `bytes` of page `idx` of the bitmap from the first member that can. */
+export function llbitmap_read_page(llbitmap: Ptr<llbitmap>, idx: uint, page: Ptr<page>, bytes: uint): int {
 	const bio = bio_alloc(llbitmap_bdev(llbitmap), 1, REQ_OP_READ | REQ_META, GFP_NOIO);
 	let ret: int;
 
 	bio.bi_iter.bi_sector = sector_t(idx << PAGE_SECTORS_SHIFT);
-	__bio_add_page(bio, page, uint(PAGE_SIZE), 0);
+	__bio_add_page(bio, page, bytes, 0);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	if (ret)
@@ -126,8 +140,9 @@ export function llbitmap_flush_dirty(llbitmap: Ptr<llbitmap>): void {
 export function llbitmap_mark_all(llbitmap: Ptr<llbitmap>): void {
 	for (let idx: uint = 0; idx < llbitmap.nr_pages; idx++) {
 		const pctl = llbitmap_pctl(llbitmap, idx);
+		const blocks = div(llbitmap_page_bytes(llbitmap, idx), llbitmap.io_size);
 
-		for (let block: uint = 0; block < llbitmap.blocks_per_page; block++)
+		for (let block: uint = 0; block < blocks; block++)
 			set_bit(block, pctl.dirty);
 		set_bit(llbitmap_page_flag.LLPageDirty, pctl.flags);
 	}

@@ -6,6 +6,7 @@ import { set_bit } from '../kernel/bitops';
 import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
 import { EINVAL, ENOMEM, ENOSPC } from '../kernel/errno';
 import { BITMAP_MAGIC, type bitmap_super_t } from '../kernel/md-bitmap';
+import { SECTOR_SHIFT } from '../kernel/blkdev';
 import { MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
 import { __free_page, alloc_page, kmap_local_page, kunmap_local, type page, page_address, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
 import { init_waitqueue_head } from '../kernel/wait';
@@ -14,9 +15,9 @@ import { pr_err, pr_info, pr_warn } from '../kernel/printk';
 import { __GFP_ZERO, GFP_NOIO, kcalloc, kfree, kzalloc } from '../kernel/slab';
 import { memcmp, memcpy, memset } from '../kernel/string';
 import { is_power_of_2 } from '../kernel/bitops';
-import { type bool, type int, loff_t, type Ptr, ptr_to, type sector_t, size_t, u32, uint, ulong } from '../kernel/types';
+import { type bool, type int, loff_t, type Ptr, ptr_to, sector_t, size_t, u32, uint, ulong } from '../kernel/types';
 import { md_meta_set_capacity } from '../md_meta';
-import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_read_page } from './io';
+import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_page_bytes, llbitmap_read_page } from './io';
 import {
 	BITMAP_DATA_OFFSET,
 	llbitmap,
@@ -48,8 +49,6 @@ const LLBITMAP_MIN_CHUNK: ulong = 8n;
 const MDADM_DEFAULT_CHUNK: ulong = 131072n;
 /** Most bitmap space used, in sectors: 128 KiB. */
 const LLBITMAP_MAX_SPACE: ulong = 256n;
-/** Space mdadm always reserves, in sectors: enough to read the first page. */
-const LLBITMAP_MIN_SPACE: ulong = 8n;
 export const DEFAULT_DAEMON_SLEEP: ulong = 30n;
 export const DEFAULT_BARRIER_IDLE: ulong = 5n;
 /** Longest daemon_sleep and barrier_idle, in seconds. */
@@ -163,7 +162,7 @@ function llbitmap_alloc_pages(bitmap: Ptr<llbitmap>, page0: Ptr<page>): int {
 
 		if (!page)
 			return -ENOMEM;
-		ret = llbitmap_read_page(bitmap, idx, page);
+		ret = llbitmap_read_page(bitmap, idx, page, llbitmap_page_bytes(bitmap, idx));
 		if (!ret)
 			ret = llbitmap_add_page(bitmap, idx, page);
 		if (ret) {
@@ -286,13 +285,16 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	let chunksize = LLBITMAP_DEFAULT_CHUNK;
 	let ret: int;
 	let fresh: bool;
+	let bytes: uint = BITMAP_DATA_OFFSET;
 	const page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
 
 	if (!page0)
 		return -ENOMEM;
-	/* the first page tells how large the bitmap is */
-	md_meta_set_capacity(mddev, LLBITMAP_MIN_SPACE);
-	ret = llbitmap_read_page(bitmap, 0, page0);
+	/* the superblock tells how large the bitmap is: read it alone first */
+	if (bytes < bitmap.io_size)
+		bytes = bitmap.io_size;
+	md_meta_set_capacity(mddev, sector_t(bytes >>> SECTOR_SHIFT));
+	ret = llbitmap_read_page(bitmap, 0, page0, bytes);
 	if (ret) {
 		__free_page(page0);
 		return ret;
@@ -316,13 +318,25 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 			chunksize = asked;
 	}
 	kunmap_local(sb);
-	if (bitmap.space < LLBITMAP_MIN_SPACE) {
-		pr_err('md/llbitmap: %s: no space for a bitmap\n', mdname(mddev));
+	/*
+	 * Whole blocks, holding the superblock and at least one block of
+	 * state bytes. mdadm --grow --bitmap=internal on a running 1.x array
+	 * leaves 3 KiB: the chunks grow until they fit.
+	 */
+	const block_sectors = ulong(bitmap.io_size >>> SECTOR_SHIFT);
+	const min_space = ulong(BITMAP_DATA_OFFSET >> SECTOR_SHIFT) + block_sectors;
+
+	bitmap.space &= ~(block_sectors - 1n);
+	if (bitmap.space < min_space) {
+		pr_err('md/llbitmap: %s: no space for a bitmap: %lu sectors, %lu needed\n', mdname(mddev), bitmap.space, min_space);
 		__free_page(page0);
 		return -ENOSPC;
 	}
 	md_meta_set_capacity(mddev, bitmap.space);
-	ret = llbitmap_alloc_pages(bitmap, page0);
+	/* now the rest of page 0 */
+	ret = llbitmap_read_page(bitmap, 0, page0, llbitmap_page_bytes(bitmap, 0));
+	if (!ret)
+		ret = llbitmap_alloc_pages(bitmap, page0);
 	if (ret) {
 		if (!bitmap.pctl || !bitmap.pctl[0])
 			__free_page(page0);

@@ -52,6 +52,8 @@ export interface ArrayOptions {
 	/** Per member, in sectors (data area = sectors - DATA_OFFSET). */
 	sectors?: bigint;
 	members?: number;
+	/** md's bitmap_info.space, in sectors (0: md does not know it). */
+	space?: bigint;
 	/** Break the bitmap the way the seed did (startwrite does nothing). */
 	brokenStartwrite?: boolean;
 }
@@ -90,6 +92,7 @@ export class SimArray {
 		m.resync_max_sectors = m.dev_sectors;
 		m.resync_offset = fresh ? MaxSector : 0n;
 		m.bitmap_info.offset = BITMAP_OFFSET;
+		m.bitmap_info.space = opts.space ?? 0n;
 		m.uuid.fill(7);
 		m.gendisk = { part0: { bd_disk: { queue: { limits: { logical_block_size: 512 } } } } } as never;
 		for (const [i, d] of disks.entries()) {

@@ -1,6 +1,6 @@
 import { beforeEach, expect, test } from 'vitest';
 import { reset, settle, advance } from './sched.js';
-import { BITMAP_OFFSET, SB_START, SimArray } from './md.js';
+import { BITMAP_OFFSET, DATA_OFFSET, SB_START, SimArray } from './md.js';
 import { SimDisk } from './disk.js';
 import { Box } from './kernel/types.js';
 import { log } from './kernel/printk.js';
@@ -83,4 +83,42 @@ test('resize: the same chunks while they fit, then doubled chunks that keep the 
 	expect(a.chunks).toBe(10);
 	expect(a.state(20)).toBe(S.Unwritten);
 	a.stop();
+});
+
+test('the 3 KiB that md leaves for a bitmap added to a running 1.x array: chunks grow to fit, IO stays inside', () => {
+	// mdadm --grow --bitmap=internal: md gives bitmap_info.space = 6 sectors
+	// (1 KiB superblock + 2 KiB of state bytes). 4096 default-size chunks do
+	// not fit in 2048 bytes: the chunk doubles.
+	const sectors = DATA_OFFSET + 4096n * 128n;
+	const a = SimArray.fresh({ sectors, space: 6n });
+	const end = SB_START + BITMAP_OFFSET + 6n;
+	expect(a.chunks).toBe(2048);
+	expect(a.chunkSectors).toBe(256n);
+	a.write(2047n * 256n, 8);
+	settle();
+	expect(a.state(2047)).toBe(2);
+	expect(a.diskState(0, 2047)).toBe(2);
+	a.stop();
+	for (const d of a.disks) {
+		const meta = d.log.filter((w) => w.meta);
+		expect(meta.length).toBeGreaterThan(0);
+		for (const w of meta) expect(w.sector + BigInt(w.sectors)).toBeLessThanOrEqual(end);
+	}
+	const sb = Buffer.from(a.disks[0].sector(SB_START + BITMAP_OFFSET));
+	expect(sb.readUInt32LE(64)).toBe(6); // sectors_reserved
+
+	// assembled again (1.1/1.2: md does not know the space; the superblock says 6)
+	reset();
+	const b = new SimArray(a.disks, { sectors }, false);
+	b.start();
+	expect(b.chunks).toBe(2048);
+	expect(b.chunkSectors).toBe(256n);
+	expect(b.state(2047)).toBe(a.diskState(0, 2047));
+	b.stop();
+});
+
+test('less than a superblock and one block of state bytes is refused, with the sizes', () => {
+	log.length = 0;
+	expect(() => SimArray.fresh({ space: 2n })).toThrow('bitmap create: -28');
+	expect(log.map((l) => l.text).join('')).toContain('md/llbitmap: md0: no space for a bitmap: 2 sectors, 3 needed');
 });
