@@ -10,6 +10,8 @@ import {
 	BY_LAYOUT,
 	CLASSIC_ONLY,
 	CI_SUBSET,
+	deal,
+	estimates,
 	FAILS_HERE,
 	guestShape,
 	layoutTest,
@@ -69,6 +71,25 @@ describe('mdadm suite runner', () => {
 
 	const r = (test: string, mode: 0 | 1, result: TestResult['result'], firstError = result === 'pass' ? '' : `${test} broke`): TestResult => ({ test, mode, result, seconds: 1, firstError });
 	const known = Object.keys(FAILS_HERE)[0];
+
+	test('tests are dealt longest first to the least loaded guest, each guest keeping the suite order', () => {
+		const secs: Record<string, number> = { a: 600, b: 300, c: 300, d: 100, e: 100, f: 100, g: 50 };
+		const dealt = deal(Object.keys(secs), 2, (t) => secs[t]);
+		expect(dealt).toEqual([['a', 'd', 'f'], ['b', 'c', 'e', 'g']]);
+		const loads = dealt.map((g) => g.reduce((n, t) => n + secs[t], 0));
+		expect(loads).toEqual([800, 750]);
+		// round-robin would give 1050 / 500
+		expect(deal(['a'], 3, () => 1)).toEqual([['a'], [], []]);
+	});
+
+	test('estimates: the run\'s own seconds per mode; a test it did not have gets its median; skips do not count', () => {
+		const r = (test: string, mode: 0 | 1, seconds: number, result: TestResult['result'] = 'pass'): TestResult => ({ test, mode, result, seconds, firstError: '' });
+		const est = estimates([r('a', 0, 10), r('a', 1, 20), r('b', 0, 30), r('c', 0, 600, 'timeout'), r('d', 0, 0, 'skip')]);
+		expect([est('a', 0), est('a', 1), est('c', 0)]).toEqual([10, 20, 600]);
+		expect(est('01raid6integ.layout-ls', 1)).toBe(30);
+		expect(est('d', 0)).toBe(30);
+		expect(estimates([])('x', 0)).toBe(60);
+	});
 
 	test('a regression is a test that passes with the classic bitmap and not with llbitmap=1, and nothing else', () => {
 		const results = [
