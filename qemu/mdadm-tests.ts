@@ -85,10 +85,20 @@ export const CLASSIC_ONLY: Record<string, { error: RegExp; why: string; drop: st
  * reason next to the result; they still count as failed.
  */
 export const FAILS_HERE: Record<string, string> = {
-	'03r5assemV1':
-		"kernel 6.12 and mdadm 4.4: after the raid5 with a missing member and a half-rebuilt spare is assembled again (`mdadm -A -u`, 'started with 2 drives (out of 3), 1 rebuilding and 1 spare'), /proc/mdstat does not end a line with [U_U] as the test's `check state U_U` expects; the same with either bitmap",
 	'07autoassemble':
 		'needs udev: it expects the udev rules (mdadm -I) to assemble the raid0 stacked on two raid1s as the foreign md127; the guest runs no udevd, so `mdadm -As --homehost=testing` assembles it as md0 and /dev/md127 never appears',
+};
+
+/**
+ * Tests whose outcome changes from run to run with either bitmap: timing
+ * against a reshape or rebuild under way. The table shows the reason next
+ * to a failure, and a regression line names them apart.
+ */
+export const FLAKY: Record<string, string> = {
+	'07changelevelintr':
+		"stops and re-assembles a raid5 in the middle of each reshape: depending on how far the reshape got, the re-assembly fails ('Failed to restore critical section for reshape', 'no reshape happening', or sync_max busy); passed here in 2 of 5 runs with the classic bitmap, 4 of 5 with llbitmap=1 (2026-11-30)",
+	'03r5assemV1':
+		"re-assembles a raid5 with a half-rebuilt spare and expects [U_U] at once; passed here in 1 of 5 runs with the classic bitmap, 2 of 5 with llbitmap=1 (2026-11-30)",
 };
 
 /**
@@ -385,7 +395,7 @@ export function regressions(results: TestResult[]): string[] {
 
 function regressionLine(results: TestResult[]): string {
 	if (!results.some((r) => r.mode === 0) || !results.some((r) => r.mode === 1)) return '';
-	const reg = regressions(results);
+	const reg = regressions(results).map((t) => (FLAKY[t] ? `${t} (timing-dependent with either bitmap, see its row)` : t));
 	return `Passed with the classic bitmap, not with llbitmap=1: ${reg.length ? reg.join(', ') : 'none'}.`;
 }
 
@@ -395,6 +405,7 @@ function row(results: TestResult[], t: string): string {
 	const l = results.find((r) => r.test === t && r.mode === 1);
 	const why = [
 		c && l && !ok(c) && !ok(l) && FAILS_HERE[t] ? `fails in both here: ${FAILS_HERE[t]}` : '',
+		(!ok(c) || !ok(l)) && FLAKY[t] ? `timing-dependent with either bitmap: ${FLAKY[t]}` : '',
 		...[c, l].filter((r): r is TestResult => !!r && r.result !== 'pass' && !!r.firstError).map((r) => `${r.mode ? 'llbitmap' : 'classic'}: ${r.firstError}`),
 	]
 		.filter(Boolean)

@@ -13,6 +13,7 @@ import {
 	deal,
 	estimates,
 	FAILS_HERE,
+	FLAKY,
 	guestShape,
 	layoutTest,
 	MDADM_SRC,
@@ -119,6 +120,14 @@ describe('mdadm suite runner', () => {
 		expect(md).toContain("| classic: ++ die 'state U_U not found!' ERROR: state U_U not found! |");
 		// one mode alone does not say "in both"
 		expect(markdown([r(known, 0, 'fail')], 'h')).not.toContain('fails in both here');
+	});
+
+	test('a timing-dependent test shows why when it fails in either mode, and its regression says so', () => {
+		const flaky = Object.keys(FLAKY)[0];
+		const md = markdown([r(flaky, 0, 'pass'), r(flaky, 1, 'fail')], 'h');
+		expect(md).toContain(`timing-dependent with either bitmap: ${FLAKY[flaky]}`);
+		expect(md).toContain(`not with llbitmap=1: ${flaky} (timing-dependent with either bitmap, see its row).`);
+		expect(markdown([r(flaky, 0, 'pass'), r(flaky, 1, 'pass')], 'h')).not.toContain('timing-dependent');
 	});
 
 	test('--publish puts the whole table in docs/ and the summary with the non-passing rows between the README markers', () => {
