@@ -128,6 +128,9 @@ export const BY_LAYOUT: Record<string, { loop: string; layouts: string[] }> = {
  * 600 s in both modes.
  */
 export const SLOW: Record<string, number> = { '07layouts': 1800 };
+/** The watchdog's default seconds for a test, and for one the suite marks known broken. */
+const PER_TEST_SEC = 600;
+const BROKEN_SEC = 240;
 
 export const ADAPTED = join(BUILD, 'mdadm', 'adapted');
 export const adapted = (test: string) => `${test}.llbitmap`;
@@ -220,8 +223,9 @@ export interface RunOptions {
  */
 async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {}): Promise<TestResult[]> {
 	const log = opts.log ?? console.log;
-	const perTest = (opts.perTestSec ?? 600) * SLOWDOWN;
-	const perBroken = Math.min(perTest, (opts.brokenSec ?? 240) * SLOWDOWN);
+	const perTest = (opts.perTestSec ?? PER_TEST_SEC) * SLOWDOWN;
+	const perBroken = Math.min(perTest, (opts.brokenSec ?? BROKEN_SEC) * SLOWDOWN);
+	const watchdogSec = (test: string) => (knownBroken(test) ? perBroken : SLOW[baseTest(test)] ? SLOW[baseTest(test)] * SLOWDOWN : perTest);
 	const results: TestResult[] = [];
 	let remaining = [...tests];
 	let boot = 0;
@@ -256,7 +260,7 @@ async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {})
 				if (m?.[1] === 'BEGIN') {
 					current = m[2];
 					began = Date.now();
-					limit = knownBroken(current) ? perBroken : SLOW[baseTest(current)] ? SLOW[baseTest(current)] * SLOWDOWN : perTest;
+					limit = watchdogSec(current);
 				} else if (m?.[1] === 'END') {
 					done.add(m[2]);
 					current = undefined;
@@ -344,10 +348,12 @@ export function deal(tests: string[], n: number, estimate: (test: string) => num
 	return load.map((_, g) => tests.filter((t) => guest.get(t) === g));
 }
 
+const readRun = (json: string) => JSON.parse(readFileSync(json, 'utf8')) as SuiteRun;
+
 /** The published run's results, if there is one, else none. */
 function publishedResults(): TestResult[] {
 	const json = join(DOCS_MDADM, 'results.json');
-	return existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as SuiteRun).results : [];
+	return existsSync(json) ? readRun(json).results : [];
 }
 
 /**
@@ -447,7 +453,7 @@ export const DOCS_MDADM = join(ROOT, 'docs', 'mdadm-tests');
  * table, which goes to docs/mdadm-tests/ with the JSON.
  */
 export function publish(json: string, docs = DOCS_MDADM, readme = README): void {
-	const run = JSON.parse(readFileSync(json, 'utf8')) as SuiteRun;
+	const run = readRun(json);
 	mkdirSync(docs, { recursive: true });
 	if (json !== join(docs, 'results.json')) copyFileSync(json, join(docs, 'results.json'));
 	writeFileSync(join(docs, 'results.md'), markdown(run.results, runHeader(run)));
@@ -476,7 +482,7 @@ async function main(): Promise<void> {
 	if (redo >= 0) {
 		const json = args[redo + 1];
 		if (!json || !existsSync(json)) throw new Error(`mdadm-tests: ${args[redo]} needs a results.json (got ${json ?? 'nothing'})`);
-		const run = JSON.parse(readFileSync(json, 'utf8')) as SuiteRun;
+		const run = readRun(json);
 		if (args[redo] === '--publish') publish(json);
 		else console.log(markdown(run.results, runHeader(run)));
 		return;
@@ -501,7 +507,7 @@ async function main(): Promise<void> {
 	const t0 = Date.now();
 	const shape = guestShape(availableParallelism(), jobs, cpus);
 	console.log(
-		`mdadm-tests: mdadm ${version}, ${tests.length} tests x llbitmap=${modes.join(',')} on ${shape.jobs} guests of ${shape.cpus} vCPU (a test may take ${600 * SLOWDOWN} s, one the suite marks known broken ${240 * SLOWDOWN} s, ${Object.entries(SLOW).map(([t, sec]) => `${t} ${sec * SLOWDOWN} s`).join(', ')})`,
+		`mdadm-tests: mdadm ${version}, ${tests.length} tests x llbitmap=${modes.join(',')} on ${shape.jobs} guests of ${shape.cpus} vCPU (a test may take ${PER_TEST_SEC * SLOWDOWN} s, one the suite marks known broken ${BROKEN_SEC * SLOWDOWN} s, ${Object.entries(SLOW).map(([t, sec]) => `${t} ${sec * SLOWDOWN} s`).join(', ')})`,
 	);
 	const results = await runMdadmSuite(tests, modes, shape.jobs, { cpus: shape.cpus });
 	for (const mode of modes)

@@ -30,6 +30,7 @@
 #include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -462,12 +463,8 @@ static struct block_device *llbitmap_bdev(struct llbitmap *llbitmap)
 static unsigned int llbitmap_page_bytes(struct llbitmap *llbitmap,
 					unsigned int idx)
 {
-	unsigned long start = (unsigned long)idx * PAGE_SIZE;
-	unsigned long end = llbitmap->space << 9;
-
-	if (end - start >= PAGE_SIZE)
-		return PAGE_SIZE;
-	return end - start;
+	return min((llbitmap->space << 9) - (unsigned long)idx * PAGE_SIZE,
+		   PAGE_SIZE);
 }
 
 /*

@@ -4,6 +4,7 @@
  */
 import { atomic64_add, atomic_dec, atomic_dec_and_test, atomic_inc, atomic_read, smp_mb, smp_mb__after_atomic, smp_rmb } from '../kernel/atomic';
 import { set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
+import { min } from '../kernel/compiler';
 import {
 	__bio_add_page,
 	type bio,
@@ -42,12 +43,7 @@ function llbitmap_bdev(llbitmap: Ptr<llbitmap>): Ptr<block_device> {
  * md gives a bitmap added to a running 1.x array).
  */
 export function llbitmap_page_bytes(llbitmap: Ptr<llbitmap>, idx: uint): uint {
-	const start = ulong(idx) * PAGE_SIZE;
-	const end = llbitmap.space << 9n;
-
-	if (end - start >= PAGE_SIZE)
-		return uint(PAGE_SIZE);
-	return uint(end - start);
+	return uint(min((llbitmap.space << 9n) - ulong(idx) * PAGE_SIZE, PAGE_SIZE));
 }
 
 /** Read the first `bytes` of page `idx` of the bitmap from the first member that can. */
