@@ -2,10 +2,14 @@
 #
 #   make          install deps, build the kernel tree, md-mod.ko + raid*.ko
 #   make demo     ... then boot QEMU and show llbitmap=1 working on raid10
-#   make check    ... then run every test (vitest: compiler, build, QEMU),
-#                 and the llbitmap QEMU tests again on a debug kernel
-#   make check-debug  only those, on the debug kernel (lockdep, KASAN,
+#   make check    ... then run every test in phases, cheapest first
+#                 (scripts/check.ts: Node-only tests before any kernel,
+#                 the QEMU tests, the debug kernel's tests), with a table of
+#                 times at the end and in build/check-times.json
+#   make check-debug  only the debug kernel's tests (lockdep, KASAN,
 #                 DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_WORK: qemu/kernel-debug.config)
+#   make check-full   make check, then the complete mdadm suite (00-07 with
+#                 01raid6integ), make crash-tests and make sim-long
 #   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
 #   make mdadm-tests  mdadm's own test suite (families 00-07), classic
 #                 bitmap and llbitmap=1, table in build/mdadm-tests/latest/
@@ -13,6 +17,8 @@
 #                 level; check the bitmap against the members from the host
 #
 # KDIR=/path/to/tree   build against your own prepared, patched kernel tree
+# KTS_CACHE=dir        where built kernel trees are kept, keyed by their
+#                      inputs (default ~/.cache/llbitmap-ts; scripts/kernel.sh)
 # QEMU_ACCEL=tcg|kvm   force an accelerator (default: tcg unless a KVM probe
 #                      boot succeeds)
 
@@ -37,11 +43,11 @@ DEBUG_CONFIG   := qemu/kernel-debug.config
 TSX := node_modules/.bin/tsx
 
 DEPS_STAMP   := $(BUILD)/.deps
-DEBUG_KSTAMP := $(DEBUG_TREE)/.kts-built
+DEBUG_KSTAMP := $(BUILD)/.kernel-debug.stamp
 DEBUG_MSTAMP := $(DEBUG_MODDIR)/.stamp
 DEBUG_GSTAMP := $(DEBUG_GUESTMOD)/.stamp
 MDADM_STAMP  := $(BUILD)/mdadm/version
-KERNEL_STAMP := $(KDIR)/.kts-built
+KERNEL_STAMP := $(BUILD)/.kernel.stamp
 MOD_STAMP    := $(MODDIR)/.stamp
 GUEST_STAMP  := $(GUESTMOD)/.stamp
 GEN_STAMP    := generated/.stamp
@@ -51,7 +57,7 @@ KMOD_SRC     := $(shell find kmod-src -name '*.ts' 2>/dev/null)
 GENERATED    := $(shell find generated -type f ! -name .stamp 2>/dev/null)
 PATCHES      := $(wildcard kmod-src/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug modules generated demo check check-debug bench mdadm mdadm-tests crash-tests clean distclean
+.PHONY: all deps kernel kernel-debug modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long bench mdadm mdadm-tests crash-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -73,6 +79,7 @@ kernel: $(KERNEL_STAMP)
 ifeq ($(KDIR),$(KTREE))
 $(KERNEL_STAMP): $(DEPS_STAMP) $(GEN_STAMP) $(KCONFIG) scripts/kernel.sh
 	@scripts/kernel.sh $(KTREE) $(KCONFIG)
+	@touch $@
 else
 $(KERNEL_STAMP):
 	@test -f $(KDIR)/Module.symvers || { echo "KDIR=$(KDIR) is not a built kernel tree"; exit 1; }
@@ -84,6 +91,7 @@ $(MOD_STAMP): $(KERNEL_STAMP) $(GEN_STAMP) $(GENERATED) $(PATCHES) Kbuild script
 	@scripts/modules.sh $(KDIR) $(MODDIR)
 	@touch $@
 
+guest-modules: $(GUEST_STAMP)
 $(GUEST_STAMP): $(MOD_STAMP) scripts/guest-modules.sh
 	@scripts/guest-modules.sh $(KDIR) $(MODDIR) $(GUESTMOD)
 	@touch $@
@@ -91,11 +99,13 @@ $(GUEST_STAMP): $(MOD_STAMP) scripts/guest-modules.sh
 kernel-debug: $(DEBUG_KSTAMP)
 $(DEBUG_KSTAMP): $(DEPS_STAMP) $(GEN_STAMP) $(KCONFIG) $(DEBUG_CONFIG) scripts/kernel.sh
 	@scripts/kernel.sh $(DEBUG_TREE) $(KCONFIG) $(DEBUG_CONFIG)
+	@touch $@
 
 $(DEBUG_MSTAMP): $(DEBUG_KSTAMP) $(GEN_STAMP) $(GENERATED) $(PATCHES) Kbuild scripts/modules.sh
 	@scripts/modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR)
 	@touch $@
 
+guest-modules-debug: $(DEBUG_GSTAMP)
 $(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh
 	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
 	@touch $@
@@ -112,22 +122,29 @@ mdadm-tests: $(GUEST_STAMP) $(MDADM_STAMP)
 demo: $(GUEST_STAMP)
 	@$(TSX) qemu/demo.ts
 
-# The QEMU tests that exercise the bitmap, again on the debug kernel.
-DEBUG_TESTS := test/qemu/llbitmap.test.ts test/qemu/md-cycle.test.ts
-
+# All tests, in phases (scripts/check.ts): deps first, timed from here.
 ifeq ($(KDIR),$(KTREE))
-check: $(GUEST_STAMP) $(DEBUG_GSTAMP) $(MDADM_STAMP)
-	@node_modules/.bin/vitest run
-	@$(MAKE) --no-print-directory check-debug
+CHECK_FLAGS :=
 else
-check: $(GUEST_STAMP) $(MDADM_STAMP)
-	@node_modules/.bin/vitest run
-	@echo "check: KDIR is your own tree; the debug-kernel run (make check-debug) needs the project's tree"
+CHECK_FLAGS := --no-debug
 endif
+check:
+	@since=$$(date +%s%3N); $(MAKE) --no-print-directory deps && $(TSX) scripts/check.ts --since=$$since $(CHECK_FLAGS)
 
-check-debug: $(DEBUG_GSTAMP)
-	@echo "check-debug: $(DEBUG_TESTS) on $(DEBUG_TREE)"
-	@KDIR=$(DEBUG_TREE) GUESTMOD=$(DEBUG_GUESTMOD) KTS_FLAVOUR=debug node_modules/.bin/vitest run $(DEBUG_TESTS)
+# The debug kernel's phases of make check alone.
+check-debug:
+	@since=$$(date +%s%3N); $(MAKE) --no-print-directory deps && $(TSX) scripts/check.ts --since=$$since --debug-only
+
+# What CI cannot afford, after make check: the whole mdadm suite, the
+# crash tests' full rounds and the simulator's long run.
+check-full: check
+	@$(MAKE) --no-print-directory mdadm-tests crash-tests sim-long
+
+# The simulator's property tests at 20x make check's sequences, and the
+# interleavings up to three preemptions.
+SIM_RUNS ?= 200000
+sim-long: $(DEPS_STAMP)
+	@KTS_SIM_RUNS=$(SIM_RUNS) KTS_SIM_BOUND=3 node_modules/.bin/vitest run test/sim
 
 # Crash consistency at many kill points (make check runs 3 per level).
 CRASH_ROUNDS ?= 20

@@ -80,7 +80,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	for (const x of r.results) {
 		if (!('workload' in x)) continue;
 		const m = x as unknown as Omit<BenchRun, 'mibps' | 'iops' | 'p99_us' | 'data_writes'>;
-		const fio = JSON.parse(readFileSync(join(r.runDir, 'fio', `${m.id}.json`), 'utf8')) as FioJson;
+		const fio = JSON.parse(readFileSync(join(r.steps[0].dir, 'fio', `${m.id}.json`), 'utf8')) as FioJson;
 		runs.push({ ...m, ...fromFio(fio) });
 	}
 	const results: BenchResults = {

@@ -33,7 +33,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD, excerpt, ROOT, runGuest, SLOWDOWN } from './lib/guest.js';
+import { BUILD, excerpt, guestSeconds, ROOT, runGuest, SLOWDOWN } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const MDADM_SRC = join(BUILD, 'mdadm', 'src');
@@ -217,93 +217,84 @@ export interface RunOptions {
 	estimate?: Estimate;
 }
 
+/** Between two tests of a boot: what a test left behind must not leak into the next. */
+const RESET = 'mdadm.real -Ssq 2> /dev/null; losetup -D 2> /dev/null; true';
+
 /**
  * Run `tests` (names as testsFor gives them, copies written) on one guest
- * with md_mod.llbitmap=`mode`, rebooting past hung or crashed tests.
+ * with md_mod.llbitmap=`mode`, each test a step of the boot with its own
+ * watchdog; past a test that hung or took the kernel down, the guest is
+ * booted again for the rest. A kernel splat while a test ran, or in the
+ * clean-up after it, fails that test; one in the set-up fails the run.
  */
 async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {}): Promise<TestResult[]> {
 	const log = opts.log ?? console.log;
-	const perTest = (opts.perTestSec ?? PER_TEST_SEC) * SLOWDOWN;
-	const perBroken = Math.min(perTest, (opts.brokenSec ?? BROKEN_SEC) * SLOWDOWN);
-	const watchdogSec = (test: string) => (knownBroken(test) ? perBroken : SLOW[baseTest(test)] ? SLOW[baseTest(test)] * SLOWDOWN : perTest);
+	const perTest = opts.perTestSec ?? PER_TEST_SEC;
+	const perBroken = Math.min(perTest, opts.brokenSec ?? BROKEN_SEC);
+	// seconds under TCG; runGuest scales them for the debug kernel
+	const watchdogSec = (test: string) => (knownBroken(test) ? perBroken : (SLOW[baseTest(test)] ?? perTest));
 	const results: TestResult[] = [];
 	let remaining = [...tests];
 	let boot = 0;
 	while (remaining.length) {
 		boot++;
-		let current: string | undefined;
-		let began = 0;
-		let limit = perTest;
-		let hung: string | undefined;
-		const splats = new Map<string, string>();
-		const done = new Set<string>();
-		const ctl = new AbortController();
-		const watchdog = setInterval(() => {
-			if (current && Date.now() - began > limit * 1000) {
-				hung = current;
-				ctl.abort();
-			}
-		}, 1000);
 		const r = await runGuest({
 			name: `mdadm-llbitmap${mode}-${opts.shard ?? 0}-${boot}`,
-			scenario: 'mdadm-suite',
-			args: [String(mode), ...remaining],
-			env: { MDADM_SRC, MDADM_ADAPTED: ADAPTED },
+			setup: readFileSync(join(ROOT, 'qemu/scenarios/mdadm-suite.sh'), 'utf8'),
+			reset: RESET,
+			steps: remaining.map((t) => ({ name: t, script: `kts_mdadm_test ${t}`, timeoutSec: watchdogSec(t) })),
+			env: { KTS_MDADM_MODE: String(mode), MDADM_SRC, MDADM_ADAPTED: ADAPTED },
 			memMB: 4096,
 			cpus: opts.cpus,
-			timeoutSec: 24 * 3600,
-			// splats are attributed to the test that caused them, below
-			allowSplats: [/./],
-			signal: ctl.signal,
-			onLine: (line) => {
-				const m = /^KTS-MDADM-(BEGIN|END) (\S+)(?: (\S+) (\S+))?/.exec(line);
-				if (m?.[1] === 'BEGIN') {
-					current = m[2];
-					began = Date.now();
-					limit = watchdogSec(current);
-				} else if (m?.[1] === 'END') {
-					done.add(m[2]);
-					current = undefined;
-					const classic = mode === 1 && CLASSIC_ONLY[m[2]] && m[3] === 'fail' ? ' (classic-only: must fail at its known check)' : '';
-					log(`mdadm-tests: llbitmap=${mode} ${m[2].padEnd(34)} ${m[3].padEnd(5)} ${m[4]}${classic}`);
-				} else if (current && !splats.has(current) && /\b(BUG|WARNING): |Oops|Call Trace:|Kernel panic|KASAN|blocked for more than/.test(line)) {
-					splats.set(current, line.trim());
-				}
+			onStep: (s) => {
+				const x = s.results.find((y) => 'test' in y);
+				const classic = mode === 1 && CLASSIC_ONLY[s.name] && x?.result === 'fail' ? ' (classic-only: must fail at its known check)' : '';
+				log(`mdadm-tests: llbitmap=${mode} ${s.name.padEnd(34)} ${String(x?.result ?? 'no result').padEnd(5)} ${Math.round(s.seconds)}s${classic}`);
 			},
 		});
-		clearInterval(watchdog);
-		for (const x of r.results) {
-			if (!('test' in x)) continue;
-			const test = String(x.test);
-			const splat = splats.get(test);
-			let result: Outcome = splat ? 'fail' : (x.result as Outcome);
-			let firstError = splat ? `kernel: ${splat}` : String(x.first_error ?? '');
-			const classic = mode === 1 ? CLASSIC_ONLY[test] : undefined;
+		const ran = r.steps.filter((s) => !s.notRun);
+		if (!ran.length || r.bootSplats.length)
+			throw new Error(`mdadm-tests: the guest did not get to the first test\n${r.failure ?? excerpt(r.log)}`);
+		for (const s of ran) {
+			const x = s.results.find((y) => 'test' in y);
+			const splat = s.splats[0];
+			let result: Outcome;
+			let firstError: string;
+			if (!x) {
+				// hung (the step's watchdog) or took the kernel down
+				result = s.timedOut ? 'timeout' : 'crash';
+				const why = [splat && `kernel: ${splat}`, s.timedOut ? `no end after ${watchdogSec(s.name) * SLOWDOWN} s${watchdogSec(s.name) < perTest ? ' (known broken)' : ''}` : s.failure?.split('\n')[0]]
+					.filter(Boolean)
+					.join('; ');
+				firstError = `${why} (log: ${r.logPath})`;
+				log(`mdadm-tests: llbitmap=${mode} ${s.name.padEnd(34)} ${result.toUpperCase()}: ${why}; booting again for the rest`);
+			} else {
+				result = splat ? 'fail' : (x.result as Outcome);
+				firstError = splat ? `kernel: ${splat}` : String(x.first_error ?? '');
+			}
+			const classic = mode === 1 ? CLASSIC_ONLY[s.name] : undefined;
 			if (classic && result === 'fail' && classic.error.test(firstError)) {
 				result = 'expected';
 				firstError = `expected: ${classic.why} (${firstError})`;
 			}
-			results.push({ test, mode, result, seconds: Number(x.seconds), firstError, knownBroken: knownBroken(test) });
+			results.push({ test: s.name, mode, result, seconds: Math.round(s.seconds), firstError, knownBroken: knownBroken(s.name) });
 		}
-		const unfinished = remaining.filter((t) => !done.has(t));
-		if (!unfinished.length) break;
-		if (!r.log.includes('KTS-MDADM-READY')) throw new Error(`mdadm-tests: the guest did not get to the first test\n${r.failure ?? excerpt(r.log)}`);
-		// The guest stopped inside `culprit`: it hung (our watchdog) or took the kernel down.
-		const culprit = current ?? unfinished[0];
-		const splat = splats.get(culprit);
-		const why = [splat && `kernel: ${splat}`, hung ? `no end after ${limit} s${limit < perTest ? ' (known broken)' : ''}` : (r.failure?.split('\n')[0] ?? 'the guest died')].filter(Boolean).join('; ');
-		results.push({
-			test: culprit,
-			mode,
-			result: hung ? 'timeout' : 'crash',
-			seconds: Math.round((Date.now() - began) / 1000),
-			firstError: `${why} (log: ${r.logPath})`,
-			knownBroken: knownBroken(culprit),
-		});
-		log(`mdadm-tests: llbitmap=${mode} ${culprit.padEnd(34)} ${hung ? 'TIMEOUT' : 'CRASH'}: ${why}; booting again for the rest`);
-		remaining = unfinished.slice(unfinished.indexOf(culprit) + 1);
+		remaining = r.steps.filter((s) => s.notRun).map((s) => s.name);
 	}
 	return results;
+}
+
+/**
+ * The longest runMdadmSuite can take, in seconds, whatever happens: every
+ * test of every mode hitting its watchdog and costing a boot of its own.
+ * What a caller's own timeout is derived from.
+ */
+export function suiteSeconds(tests: string[], modes: Mode[], opts: RunOptions = {}): number {
+	const perTest = opts.perTestSec ?? PER_TEST_SEC;
+	const perBroken = Math.min(perTest, opts.brokenSec ?? BROKEN_SEC);
+	return modes
+		.flatMap((m) => testsFor(tests, m))
+		.reduce((a, t) => a + guestSeconds({ name: t, script: '', timeoutSec: knownBroken(t) ? perBroken : (SLOW[baseTest(t)] ?? perTest) }), 0);
 }
 
 /**

@@ -1,27 +1,63 @@
 #!/bin/bash
-# Prepare build/linux-6.12 from Debian's linux-source-6.12: unpack, apply the
+# Prepare a kernel tree from Debian's linux-source-6.12: unpack, apply the
 # project's kernel patches (generated/kernel/*.patch), configure with
-# tinyconfig + qemu/kernel.config, build bzImage and modules.
+# tinyconfig + the config fragments, build bzImage and modules.
 #
-# Usage: scripts/kernel.sh <tree> <config-fragment>...
-# The tree is rebuilt from scratch only when the tarball or the patches
-# change; a config change rebuilds incrementally.
+# Usage: scripts/kernel.sh <link> <config-fragment>...
+#
+# Built trees live in a cache outside the clone, one per set of inputs:
+# $KTS_CACHE (default ~/.cache/llbitmap-ts)/kernel/<name>-<key>, where the
+# key hashes the tarball, the patches, the fragments, the compiler's
+# version and this script. <link> (build/linux-6.12) becomes a symlink to
+# that tree, so a second clone on the same machine builds no kernel it has
+# built before; an interrupted build resumes where it stopped. The last
+# KTS_CACHE_KEEP (3) trees of each name are kept.
 set -euo pipefail
 
-tree=$1; shift
+link=$1; shift
 fragments=("$@")
 top=$(pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 logdir=$top/build/logs
-name=$(basename "$tree")
-mkdir -p "$logdir"
+name=$(basename "$link")
+cache=${KTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/llbitmap-ts}/kernel
+keep=${KTS_CACHE_KEEP:-3}
+mkdir -p "$logdir" "$cache" "$(dirname "$link")"
 
 [[ -f $tarball ]] || { echo "kernel: $tarball missing (Debian package linux-source-6.12)" >&2; exit 1; }
+command -v gcc >/dev/null || { echo "kernel: gcc missing (Debian package build-essential)" >&2; exit 1; }
 
-# Identity of the unpacked, patched source.
-src_id=$( { stat -c '%s %Y' "$tarball"; cat generated/kernel/*.patch; } | sha256sum | cut -c1-16)
-if [[ ! -f $tree/.kts-src ]] || [[ $(cat "$tree/.kts-src") != "$src_id" ]]; then
-	echo "kernel: unpacking $tarball into $tree"
+# Everything the built tree depends on, hashed.
+key=$( {
+	echo "tarball $(sha256sum < "$tarball")"
+	for p in generated/kernel/*.patch; do echo "patch $p"; cat "$p"; done
+	for f in "${fragments[@]}"; do echo "fragment $f"; cat "$f"; done
+	gcc --version | head -1
+	ld --version | head -1
+	sha256sum < "$0"
+} | sha256sum | cut -c1-16)
+tree=$cache/$name-$key
+
+# One builder per tree: a second clone waits for the first to finish.
+exec 9>"$tree.lock"
+if ! flock -n 9; then
+	echo "kernel: waiting for another build of $tree"
+	flock 9
+fi
+
+# (a tree unpacked in the clone by an older scripts/kernel.sh goes)
+[[ -d $link && ! -L $link ]] && rm -rf "$link"
+ln -sfn "$tree" "$link.tmp" && mv -T "$link.tmp" "$link"
+touch -c "$tree"   # most recently used, for the eviction below
+
+if [[ -f $tree/.kts-built ]]; then
+	echo "kernel: cache hit: $name is $tree (built $(date -r "$tree/.kts-built" '+%F %R'))"
+	exit 0
+fi
+echo "kernel: cache miss: building $name into $tree"
+
+if [[ ! -f $tree/.kts-src ]]; then
+	echo "kernel: unpacking $tarball"
 	rm -rf "$tree" "$tree.tmp"
 	mkdir -p "$tree.tmp"
 	tar -C "$tree.tmp" -xf "$tarball"
@@ -31,11 +67,10 @@ if [[ ! -f $tree/.kts-src ]] || [[ $(cat "$tree/.kts-src") != "$src_id" ]]; then
 		echo "kernel: applying $p"
 		patch -d "$tree" -p1 --forward --no-backup-if-mismatch -s < "$p"
 	done
-	echo "$src_id" > "$tree/.kts-src"
+	touch "$tree/.kts-src"
 fi
 
-cfg_id=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
-if [[ ! -f $tree/.kts-config ]] || [[ $(cat "$tree/.kts-config") != "$cfg_id" ]]; then
+if [[ ! -f $tree/.kts-config ]]; then
 	echo "kernel: configuring (tinyconfig + ${fragments[*]})"
 	make -C "$tree" -s tinyconfig >/dev/null
 	"$tree"/scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "${fragments[@]/#/$top/}" >"$logdir/$name-config.log" 2>&1
@@ -51,18 +86,15 @@ if [[ ! -f $tree/.kts-config ]] || [[ $(cat "$tree/.kts-config") != "$cfg_id" ]]
 		fi
 	done < <(cat "${fragments[@]}")
 	((bad == 0)) || exit 1
-	rm -f "$tree/.kts-built"
-	echo "$cfg_id" > "$tree/.kts-config"
+	touch "$tree/.kts-config"
 fi
 
-[[ -f $tree/.kts-built ]] && exit 0
-
 # Build with a progress line every ~10% instead of thousands of CC lines.
-total=$(cat "$tree/.kts-ncc" 2>/dev/null || echo 2600)
+total=$(cat "$cache/$name.ncc" 2>/dev/null || echo 2000)
 echo "kernel: building bzImage + modules with $(nproc) jobs (log: build/logs/$name-build.log)"
 start=$SECONDS
 set +e
-make -C "$tree" -j"$(nproc)" bzImage modules 2>&1 | tee "$logdir/$name-build.log" | awk -v total="$total" -v start="$start" '
+make -C "$tree" -j"$(nproc)" bzImage modules 2>&1 | tee "$logdir/$name-build.log" | awk -v total="$total" '
 	/^  (CC|AS|AR|LD)/ { n++; pct = int(n * 100 / total); if (pct > 99) pct = 99
 		if (pct >= next_pct) { printf "kernel: %3d%% (%d steps)\n", pct, n; fflush(); next_pct = pct + 10 } }
 	END { print n > "/dev/stderr" }' 2>"$tree/.kts-ncc.new"
@@ -75,6 +107,17 @@ if ((rc != 0)); then
 	exit 1
 fi
 # Remember this build's step count only when it was a full build.
-n=$(cat "$tree/.kts-ncc.new"); (( n > 1000 )) && echo "$n" > "$tree/.kts-ncc"; rm -f "$tree/.kts-ncc.new"
+n=$(cat "$tree/.kts-ncc.new"); (( n > 1000 )) && echo "$n" > "$cache/$name.ncc"; rm -f "$tree/.kts-ncc.new"
 echo "kernel: done in $((SECONDS - start)) s: $tree/arch/x86/boot/bzImage"
 touch "$tree/.kts-built"
+
+# Evict all but the $keep most recently used trees of this name (not one
+# that another clone is building: its lock is held).
+ls -1dt "$cache/$name"-???????????????? 2>/dev/null | tail -n +$((keep + 1)) | while read -r old; do
+	exec 8>"$old.lock"
+	if flock -n 8; then
+		echo "kernel: evicting $old"
+		rm -rf "$old" "$old.lock"
+	fi
+	exec 8>&-
+done

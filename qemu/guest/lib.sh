@@ -112,3 +112,25 @@ kts_member_state() {
 	dd if="$dev" bs=4096 skip=$((byte / 4096)) count=1 iflag=direct status=none |
 		od -An -tu1 -j $((byte % 4096)) -N1 | tr -d ' '
 }
+
+# kts_reset : back to a fresh boot's state between two steps of one boot:
+# arrays stopped, device-mapper, loop and ramdisks gone, md and the
+# personalities unloaded. Says what it could not undo and fails.
+kts_reset() {
+	local m left
+	grep -q '^md' /proc/mdstat 2> /dev/null && mdadm --stop --scan > /dev/null 2>&1
+	if grep -q '^md' /proc/mdstat 2> /dev/null; then
+		echo "arrays still running: $(grep '^md' /proc/mdstat | tr '\n' ' ')"
+		return 1
+	fi
+	command -v dmsetup > /dev/null && dmsetup remove_all 2> /dev/null
+	losetup -D 2> /dev/null
+	for m in raid456 raid10 raid1 raid0 md_mod brd loop dm_flakey dm_delay dm_log_writes dm_mod; do
+		if [[ -d /sys/module/$m ]] && [[ -f /sys/module/$m/refcnt ]]; then
+			modprobe -r "$m" 2> /dev/null
+		fi
+	done
+	left=$(for m in md_mod raid0 raid1 raid10 raid456 brd loop dm_mod; do
+		[[ -f /sys/module/$m/refcnt ]] && echo -n "$m "; done)
+	[[ -z $left ]] || { echo "modules still loaded: $left"; return 1; }
+}

@@ -1,11 +1,10 @@
-# mdadm-suite MODE TEST...: mdadm's own test suite (build/mdadm/src, from
-# Debian's source package) in the guest, md_mod.llbitmap=MODE, one
-# `./test --tests=NAME` per test so each starts from fresh loop devices.
-# qemu/mdadm-tests.ts reads the KTS-MDADM-* lines: it times each test, and
-# kills and reboots the guest when one hangs.
+# mdadm-suite: the set-up for mdadm's own test suite (build/mdadm/src, from
+# Debian's source package) in the guest, md_mod.llbitmap=$KTS_MDADM_MODE.
+# qemu/mdadm-tests.ts runs each test as a step of its own
+# (`kts_mdadm_test NAME`: `./test --tests=NAME`, fresh loop devices), so
+# each has its own watchdog, results and kernel splats.
 set -e
-mode=$1
-shift
+mode=${KTS_MDADM_MODE:?}
 src=${MDADM_SRC:?}
 logs=$KTS_OUT/mdadm-logs
 mkdir -p "$logs"
@@ -27,7 +26,7 @@ modprobe loop max_loop=16 || kts_fail "modprobe loop"
 kts_load_md "$mode"
 [[ $(cat /sys/module/md_mod/parameters/llbitmap) == "$([[ $mode == 1 ]] && echo Y || echo N)" ]] ||
 	kts_fail "md_mod.llbitmap is not $mode"
-echo "KTS-MDADM-READY mdadm $(mdadm --version 2>&1 | cut -d' ' -f3), llbitmap=$mode"
+echo "mdadm-suite: mdadm $(mdadm --version 2>&1 | cut -d' ' -f3), llbitmap=$mode"
 
 cd "$src"
 # adapted copies of tests with a classic-bitmap-only check (NAME.llbitmap,
@@ -42,20 +41,18 @@ fi
 size=$(sed -n 's/^size=\([0-9]*\)$/\1/p' tests/func.sh)
 ddfsize=$(sed -n 's/^ddfsize=\([0-9]*\)$/\1/p' tests/func.sh)
 [[ $size && $ddfsize ]] || kts_fail "no size= / ddfsize= in $src/tests/func.sh"
-backing_files() {
-	local d
+set +e
+
+# kts_mdadm_test NAME: one test of the suite; its verdict, time and first
+# error as a result line.
+kts_mdadm_test() {
+	local t=$1 d start rc secs verdict result why
 	for d in $(seq 0 13); do
 		truncate -s $((d > 7 ? ddfsize : size))K /var/tmp/mdtest$d
 	done
-}
-for t in "$@"; do
-	echo "KTS-MDADM-BEGIN $t"
-	backing_files
 	start=$(date +%s)
-	set +e
 	./test --tests="$t" --keep-going --save-logs --logdir="$logs" > "$logs/$t.out" 2>&1
 	rc=$?
-	set -e
 	secs=$(($(date +%s) - start))
 	# the suite's verdict follows "tests/NAME... " on its own output line
 	verdict=$(grep -a "tests/$t\.\.\. " "$logs/$t.out" | sed 's/\x1b\[[0-9;]*m//g; s/.*\.\.\. //' || true)
@@ -76,8 +73,5 @@ for t in "$@"; do
 	fi
 	[[ $result == pass ]] && why=
 	kts_result test="$t" result="$result" rc="$rc" seconds="$secs" first_error="$why"
-	echo "KTS-MDADM-END $t $result ${secs}s"
-	# whatever the test left behind must not leak into the next one
-	mdadm.real -Ssq 2> /dev/null || true
-	losetup -D 2> /dev/null || true
-done
+	echo "mdadm-suite: $t $result ${secs}s"
+}
