@@ -14,7 +14,7 @@ rm -rf "$root"
 mkdir -p "$dst/kernel" "$dst/extra"
 # Everything the tree built except its own md modules, which ours replace
 # (device-mapper stays: the fault tests use it).
-(cd "$kdir" && find . -name '*.ko' ! -path './build/*') | grep -Ev '/drivers/md/(md-mod|raid[0-9]+|md-linear|md-cluster)\.ko$' | while read -r ko; do
+(cd "$kdir" && find . -name '*.ko' ! -path './build/*') | grep -Ev '/drivers/md/(md-mod|raid[0-9]+|md-linear|md-cluster|dm-raid)\.ko$' | while read -r ko; do
 	mkdir -p "$dst/kernel/$(dirname "$ko")"
 	cp "$kdir/$ko" "$dst/kernel/$ko"
 done

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build md-mod.ko (md + classic bitmap + llbitmap + md_meta) and the raid
-# personalities out of tree against a kernel tree.
+# Build md-mod.ko (md + classic bitmap + llbitmap + md_meta), the raid
+# personalities and dm-raid out of tree against a kernel tree.
 #
 # Usage: scripts/modules.sh <kdir> <out-dir>
 # The md/raid sources are copied from <kdir>/drivers/md, the hand-written
@@ -29,7 +29,7 @@ rm -rf "$src"
 mkdir -p "$src"
 for f in md.c md.h md-bitmap.c md-bitmap.h md-cluster.h raid0.c raid0.h \
 	 raid1.c raid1.h raid1-10.c raid10.c raid10.h raid5.c raid5.h \
-	 raid5-log.h raid5-cache.c raid5-ppl.c; do
+	 raid5-log.h raid5-cache.c raid5-ppl.c dm-raid.c; do
 	cp "$kdir/drivers/md/$f" "$src/"
 done
 for p in kmod-src/patches/*.patch; do
@@ -42,7 +42,7 @@ done
 cp generated/md/*.c generated/md/*.h "$src/" 2>/dev/null || true
 cp Kbuild "$src/Kbuild"
 
-echo "modules: building md-mod.ko raid0.ko raid1.ko raid10.ko raid456.ko against $kdir"
+echo "modules: building md-mod.ko raid0.ko raid1.ko raid10.ko raid456.ko dm-raid.ko against $kdir"
 if ! make -C "$kdir" M="$src" -j"$(nproc)" modules >"$logdir/modules-build.log" 2>&1; then
 	echo "modules: build failed; build/logs/modules-build.log says:" >&2
 	grep -E "error|warning" "$logdir/modules-build.log" | head -40 >&2 || true

@@ -87,6 +87,8 @@ enum llbitmap_action {
 	BitmapActionCount,
 };
 
+static bool llbitmap_wanted(void);
+
 /*
  * The state machine: the state a chunk moves to, or BitNone.
  * Two rules on top of it (llbitmap_apply()): on a degraded array a new
@@ -94,6 +96,11 @@ enum llbitmap_action {
  * what it missed (as with the classic bitmap, which counts a discard as a
  * write), and the daemon clears nothing; on raid4/5/6 a first write to an
  * Unwritten chunk gives NeedSync, so its parity is built by resync.
+ *
+ * A stale bitmap (older than the array: it missed writes) trusts no
+ * chunk, an Unwritten one neither: unlike mainline, which leaves
+ * Unwritten alone and would skip a chunk written while the bitmap was not
+ * kept.
  *
  * Only a Clean chunk becomes Unwritten when discarded, and only if no
  * write makes it Dirty meanwhile (llbitmap_write_if()): a Dirty, NeedSync
@@ -110,7 +117,7 @@ static const u8 llbitmap_state_machine[BitStateCount][BitmapActionCount] = {
 		[BitmapActionReload]		= BitNone,
 		[BitmapActionDaemon]		= BitNone,
 		[BitmapActionDiscard]		= BitNone,
-		[BitmapActionStale]		= BitNone,
+		[BitmapActionStale]		= BitNeedSync,
 	},
 	[BitClean] = {
 		[BitmapActionStartwrite]	= BitDirty,
@@ -707,6 +714,14 @@ static void llbitmap_daemon_fn(struct work_struct *work)
  */
 #define LLBITMAP_MAJOR 6
 
+/*
+ * The classic bitmap's versions (md-bitmap.c keeps them to itself): 3 to 5,
+ * 5 for md-cluster.
+ */
+#define CLASSIC_MAJOR_LO 3
+
+#define CLASSIC_MAJOR_CLUSTERED 5
+
 /* The magic the seed's lockless bitmap wrote; such a bitmap still loads. */
 #define LLBITMAP_OLD_MAGIC 0x6d746963
 
@@ -910,27 +925,48 @@ static void llbitmap_write_sb(struct llbitmap *bitmap)
 }
 
 /*
- * A new bitmap. On a new array raid1/raid10 chunks start Unwritten (no
- * initial resync); raid4/5/6 chunks start NeedSync unless the array was
- * created clean (--assume-clean), since their parity is not built yet. A
- * bitmap added to a running array covers data: Clean, or NeedSync if the
- * array is not in sync.
+ * The state every chunk of a new bitmap starts in. Unwritten ("nothing to
+ * sync") only where nothing can have been written through md: the array
+ * is being created by mdadm --create (md has not run it: no personality,
+ * events still 0, as mdadm writes them) and not with --assume-clean, which
+ * says the members' contents already agree - they may hold data (the
+ * documented way to recover an array whose superblocks were lost). There
+ * raid4/5/6 start NeedSync, their parity not built. Everywhere else the
+ * bitmap covers data: Clean if the array is in sync and whole, NeedSync
+ * if not.
+ */
+static enum llbitmap_state llbitmap_new_state(struct mddev *mddev, bool parity)
+{
+	bool created_clean = mddev->resync_offset == MaxSector;
+
+	if (!mddev->pers && mddev->events == 0) {
+		if (created_clean)
+			return BitClean;
+		return parity ? BitNeedSync : BitUnwritten;
+	}
+	if (created_clean && !mddev->degraded)
+		return BitClean;
+	return BitNeedSync;
+}
+
+/*
+ * A new bitmap, in place of the superblock mdadm wrote for it. Members
+ * that left the array before it existed are older than events_cleared, so
+ * md recovers them whole instead of from this bitmap.
  */
 static int llbitmap_init_new(struct llbitmap *bitmap, unsigned long chunksize)
 {
 	struct mddev *mddev = bitmap->mddev;
-	bool in_sync = mddev->resync_offset == MaxSector;
-	enum llbitmap_state state = BitUnwritten;
+	enum llbitmap_state state = llbitmap_new_state(mddev, bitmap->parity);
 	unsigned int chunk;
 
 	llbitmap_geometry(bitmap, mddev->resync_max_sectors, chunksize);
-	if (mddev->pers || bitmap->parity)
-		state = in_sync ? BitClean : BitNeedSync;
+	bitmap->events_cleared = mddev->events;
 	pr_info("md/llbitmap: %s: new bitmap, %u chunks of %lu KiB, all %s\n",
 		mdname(mddev), bitmap->chunks, bitmap->chunksize >> 1,
 		state == BitUnwritten ?
 		"unwritten" :
-		in_sync ? "clean" : "to sync");
+		state == BitClean ? "clean" : "to sync");
 	for (chunk = 0; chunk < bitmap->chunks; chunk++)
 		llbitmap_write(bitmap, state, chunk);
 	llbitmap_fill_sb(bitmap);
@@ -939,18 +975,39 @@ static int llbitmap_init_new(struct llbitmap *bitmap, unsigned long chunksize)
 	return 0;
 }
 
+/* What the members hold where the array's bitmap is. */
+enum llbitmap_sb_kind {
+	/* The lockless bitmap's: version 6, or the seed's magic. */
+	LLSbOwn,
+	/* A classic bitmap that md has run: the classic bitmap takes it. */
+	LLSbClassic,
+	/* The superblock mdadm writes for a bitmap it adds, never run yet. */
+	LLSbNew,
+	/* Anything else: no bitmap superblock at all. */
+	LLSbGarbled,
+};
+
 /*
- * Whether a superblock is the lockless bitmap's, not the classic one mdadm
- * writes.
+ * The kind of a bitmap superblock. mdadm writes a new bitmap's superblock
+ * (--create, --grow --bitmap=internal) with events and events_cleared 0;
+ * md writes the array's events, 1 or more, the first time it runs it. A
+ * clustered bitmap is the classic bitmap's alone.
  */
-static bool llbitmap_sb_is_ours(bitmap_super_t *sb)
+static enum llbitmap_sb_kind llbitmap_sb_kind_of(bitmap_super_t *sb)
 {
 	u32 magic = le32_to_cpu(sb->magic);
+	u32 version = le32_to_cpu(sb->version);
 
-	if (magic == LLBITMAP_OLD_MAGIC)
-		return true;
-	return magic == BITMAP_MAGIC &&
-	       le32_to_cpu(sb->version) == LLBITMAP_MAJOR;
+	if (magic == LLBITMAP_OLD_MAGIC ||
+	    (magic == BITMAP_MAGIC && version == LLBITMAP_MAJOR))
+		return LLSbOwn;
+	if (magic != BITMAP_MAGIC || version < CLASSIC_MAJOR_LO ||
+	    version > CLASSIC_MAJOR_CLUSTERED)
+		return LLSbGarbled;
+	if (version == CLASSIC_MAJOR_CLUSTERED || le32_to_cpu(sb->nodes) ||
+	    le64_to_cpu(sb->events) || le64_to_cpu(sb->events_cleared))
+		return LLSbClassic;
+	return LLSbNew;
 }
 
 /* Check the superblock of a bitmap found on disk and take its geometry. */
@@ -997,19 +1054,21 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 }
 
 /*
- * Read the bitmap from the members, or make a new one if they hold none
- * (the first assembly after mdadm --create writes the classic bitmap's
- * superblock, which this replaces).
+ * Read the bitmap from the members. What the first in-sync member holds
+ * decides: a lockless bitmap is loaded; a superblock mdadm has just
+ * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
+ * classic bitmap, or a new one with llbitmap=0, gets -EMEDIUMTYPE (the
+ * classic bitmap takes it); anything else is refused, nothing written.
  */
 static int llbitmap_read_all(struct llbitmap *bitmap)
 {
 	struct mddev *mddev = bitmap->mddev;
 	unsigned long chunksize = LLBITMAP_DEFAULT_CHUNK;
 	int ret;
-	bool fresh;
 	unsigned int bytes = BITMAP_DATA_OFFSET;
 	struct page *page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
 	bitmap_super_t *sb;
+	enum llbitmap_sb_kind kind;
 	unsigned long block_sectors;
 	unsigned long min_space;
 	bitmap_super_t *sb2;
@@ -1026,14 +1085,27 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 		return ret;
 	}
 	sb = kmap_local_page(page0);
-	fresh = !llbitmap_sb_is_ours(sb);
+	kind = llbitmap_sb_kind_of(sb);
+	if (kind == LLSbClassic || (kind == LLSbNew && !llbitmap_wanted())) {
+		kunmap_local(sb);
+		__free_page(page0);
+		return -EMEDIUMTYPE;
+	}
+	if (kind == LLSbGarbled) {
+		pr_err("md/llbitmap: %s: no bitmap superblock where the array keeps its bitmap (magic %#x, version %u): not assembling; mdadm --assemble --update=no-bitmap, then mdadm --grow --bitmap=internal, gives it a new one\n",
+		       mdname(mddev), le32_to_cpu(sb->magic),
+		       le32_to_cpu(sb->version));
+		kunmap_local(sb);
+		__free_page(page0);
+		return -EINVAL;
+	}
 	bitmap->space = llbitmap_space(bitmap, sb);
 	/*
-	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
-	 * 64 MiB default was asked for; the default itself is far coarser
-	 * than ours and is not taken.
+	 * mdadm's --delay and --bitmap-chunk. A chunk below mdadm's 64 MiB
+	 * default was asked for; the default itself is far coarser than ours
+	 * and is not taken.
 	 */
-	if (fresh && le32_to_cpu(sb->magic) == BITMAP_MAGIC) {
+	if (kind == LLSbNew) {
 		unsigned long daemon_sleep =
 			(unsigned long)le32_to_cpu(sb->daemon_sleep);
 		unsigned long asked =
@@ -1072,10 +1144,10 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 			__free_page(page0);
 		return ret;
 	}
-	if (fresh) {
+	if (kind == LLSbNew) {
 		unsigned int idx;
 
-		/* nothing on disk is ours: start from zeroes */
+		/* mdadm's bits are the classic bitmap's: start from zeroes */
 		for (idx = 0; idx < bitmap->nr_pages; idx++)
 			memset(llbitmap_pctl(bitmap, idx)->state, 0, PAGE_SIZE);
 		return llbitmap_init_new(bitmap, chunksize);
@@ -1320,206 +1392,20 @@ static void llbitmap_cond_end_sync(struct mddev *mddev, sector_t sector,
 	sysfs_notify_dirent_safe(mddev->sysfs_completed);
 }
 
-static ssize_t bits_show(struct mddev *mddev, char *page)
-{
-	unsigned int unwritten = 0;
-	unsigned int clean = 0;
-	unsigned int dirty = 0;
-	unsigned int need_sync = 0;
-	unsigned int syncing = 0;
-	int ret;
-	struct llbitmap *bitmap;
-	unsigned int chunk;
-
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (!bitmap) {
-		mutex_unlock(&mddev->bitmap_info.mutex);
-		return sysfs_emit(page, "no bitmap\n");
-	}
-	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
-		switch (llbitmap_read(bitmap, chunk)) {
-		case BitUnwritten:
-			unwritten++;
-			break;
-		case BitClean:
-			clean++;
-			break;
-		case BitDirty:
-			dirty++;
-			break;
-		case BitSyncing:
-			syncing++;
-			break;
-		default:
-			need_sync++;
-			break;
-		}
-	}
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	ret = sysfs_emit(page,
-			 "unwritten %u\nclean %u\ndirty %u\nneed sync %u\nsyncing %u\n",
-			 unwritten, clean, dirty, need_sync, syncing);
-	return ret;
-}
-
-static ssize_t metadata_show(struct mddev *mddev, char *page)
-{
-	int ret;
-	struct llbitmap *bitmap;
-
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (!bitmap) {
-		mutex_unlock(&mddev->bitmap_info.mutex);
-		return sysfs_emit(page, "no bitmap\n");
-	}
-	ret = sysfs_emit(page,
-			 "chunksize %lu\nchunkshift %lu\nchunks %u\noffset %lld\nspace %lu\ndaemon_sleep %lu\nbarrier_idle %lu\npages %u\nwrites %lld\n",
-			 bitmap->chunksize, bitmap->chunkshift, bitmap->chunks,
-			 mddev->bitmap_info.offset, bitmap->space,
-			 bitmap->daemon_sleep, bitmap->barrier_idle,
-			 bitmap->nr_pages, atomic64_read(&bitmap->writes));
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	return ret;
-}
-
-/* Seconds written to a tunable: 1 to an hour, else -EINVAL. */
-static int llbitmap_parse_seconds(const char *buf, unsigned long *seconds)
-{
-	int ret = kstrtoul(buf, 10, seconds);
-
-	if (ret)
-		return -EINVAL;
-	if (!*seconds || *seconds > LLBITMAP_MAX_SECONDS)
-		return -EINVAL;
-	return 0;
-}
-
-/* The two tunables, in seconds. */
-enum llbitmap_tunable {
-	LLTunableDaemonSleep,
-	LLTunableBarrierIdle,
-};
-
-static ssize_t llbitmap_seconds_show(struct mddev *mddev, char *page,
-				     enum llbitmap_tunable which)
-{
-	int ret;
-	struct llbitmap *bitmap;
-
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (!bitmap)
-		ret = sysfs_emit(page, "no bitmap\n");
-	else if (which == LLTunableDaemonSleep)
-		ret = sysfs_emit(page, "%lu\n", bitmap->daemon_sleep);
-	else
-		ret = sysfs_emit(page, "%lu\n", bitmap->barrier_idle);
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	return ret;
-}
-
-/* A new daemon_sleep runs the daemon on the new period from now. */
-static ssize_t llbitmap_seconds_store(struct mddev *mddev, const char *buf,
-				      size_t len, enum llbitmap_tunable which)
-{
-	unsigned long seconds = 0;
-	int ret = llbitmap_parse_seconds(buf, &seconds);
-	struct llbitmap *bitmap;
-
-	if (ret)
-		return ret;
-	mutex_lock(&mddev->bitmap_info.mutex);
-	bitmap = mddev_llbitmap(mddev);
-	if (!bitmap) {
-		ret = -ENOENT;
-	} else if (which == LLTunableDaemonSleep) {
-		bitmap->daemon_sleep = seconds;
-		mod_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
-				 seconds * (unsigned long)HZ);
-	} else {
-		bitmap->barrier_idle = seconds;
-	}
-	mutex_unlock(&mddev->bitmap_info.mutex);
-	if (ret)
-		return ret;
-	return len;
-}
-
-static ssize_t daemon_sleep_show(struct mddev *mddev, char *page)
-{
-	return llbitmap_seconds_show(mddev, page, LLTunableDaemonSleep);
-}
-
-static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
-				  size_t len)
-{
-	return llbitmap_seconds_store(mddev, buf, len, LLTunableDaemonSleep);
-}
-
-static ssize_t barrier_idle_show(struct mddev *mddev, char *page)
-{
-	return llbitmap_seconds_show(mddev, page, LLTunableBarrierIdle);
-}
-
-static ssize_t barrier_idle_store(struct mddev *mddev, const char *buf,
-				  size_t len)
-{
-	return llbitmap_seconds_store(mddev, buf, len, LLTunableBarrierIdle);
-}
-
-static struct md_sysfs_entry llbitmap_bits = __ATTR_RO(bits);
-
-static struct md_sysfs_entry llbitmap_metadata = __ATTR_RO(metadata);
-
-static struct md_sysfs_entry llbitmap_daemon_sleep = __ATTR_RW(daemon_sleep);
-
-static struct md_sysfs_entry llbitmap_barrier_idle = __ATTR_RW(barrier_idle);
-
-static struct attribute *md_llbitmap_attrs[] = {
-	&llbitmap_bits.attr,
-	&llbitmap_metadata.attr,
-	&llbitmap_daemon_sleep.attr,
-	&llbitmap_barrier_idle.attr,
-	NULL,
-};
-
-static struct attribute_group md_llbitmap_group = {
-	.name	= "llbitmap",
-	.attrs	= md_llbitmap_attrs,
-};
-
 static bool md_llbitmap_param;
 
 module_param_named(llbitmap, md_llbitmap_param, bool, 0644);
 MODULE_PARM_DESC(llbitmap,
-		 "Use the lockless bitmap for arrays created from now on (0/1)");
+		 "New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1)");
 
 static int llbitmap_check_support(struct mddev *mddev)
 {
-	if (mddev->bitmap_info.file) {
-		pr_err("md/llbitmap: %s: the lockless bitmap cannot be kept in a file; use --bitmap=internal, or load md_mod with llbitmap=0\n",
-		       mdname(mddev));
-		return -EINVAL;
-	}
-	if (mddev->bitmap_info.external) {
-		pr_err("md/llbitmap: %s: external metadata is not supported\n",
-		       mdname(mddev));
-		return -EOPNOTSUPP;
-	}
-	if (!mddev->persistent || mddev_is_dm(mddev)) {
-		pr_err("md/llbitmap: %s: the array needs md superblocks\n",
-		       mdname(mddev));
-		return -EOPNOTSUPP;
-	}
-	if (test_bit(MD_HAS_JOURNAL, &mddev->flags)) {
-		pr_notice("md/llbitmap: %s: an array with a journal cannot have a bitmap\n",
-			  mdname(mddev));
-		return -EBUSY;
-	}
+	if (mddev->bitmap_info.file || mddev->bitmap_info.external ||
+	    !mddev->persistent || mddev_is_dm(mddev) ||
+	    test_bit(MD_HAS_JOURNAL, &mddev->flags))
+		return -EMEDIUMTYPE;
 	if (!mddev->meta_file) {
-		pr_err("md/llbitmap: %s: no meta disk (the array was created before md_mod.llbitmap=1)\n",
+		pr_err("md/llbitmap: %s: no meta disk for the bitmap\n",
 		       mdname(mddev));
 		return -ENODEV;
 	}
@@ -1903,22 +1789,34 @@ static struct bitmap_operations llbitmap_ops = {
 	.copy_from_slot		= llbitmap_copy_from_slot,
 	.set_pages		= llbitmap_set_pages,
 	.free			= llbitmap_free,
-	.group			= &md_llbitmap_group,
 };
 
 /*
- * md_llbitmap_select - give a new array the lockless bitmap if
- * md_mod.llbitmap is set
- * @mddev: the array being initialised
+ * md_llbitmap_set_ops - let the lockless bitmap try to run an array
+ * @mddev: the array, about to create its bitmap
  *
- * Returns true if it did; md gives the classic bitmap otherwise.
+ * md_bitmap_create() (md-bitmap.c) calls this first: the bitmap's create
+ * then takes the members' bitmap if it is the lockless one (or a new one
+ * md_mod.llbitmap asks for) and answers -EMEDIUMTYPE for anything else.
  */
-bool md_llbitmap_select(struct mddev *mddev)
+void md_llbitmap_set_ops(struct mddev *mddev)
 {
-	if (!md_llbitmap_param)
-		return false;
 	mddev->bitmap_ops = &llbitmap_ops;
-	return true;
+}
+
+/*
+ * The array's lockless bitmap, or NULL: md/llbitmap/ is there on every
+ * array, and md->bitmap may be a classic bitmap.
+ */
+static struct llbitmap *llbitmap_of(struct mddev *mddev)
+{
+	return md_llbitmap_active(mddev) ? mddev_llbitmap(mddev) : NULL;
+}
+
+/* Whether md_mod.llbitmap asks for the lockless bitmap for new bitmaps. */
+static bool llbitmap_wanted(void)
+{
+	return md_llbitmap_param;
 }
 
 /*
@@ -1929,4 +1827,179 @@ bool md_llbitmap_active(struct mddev *mddev)
 {
 	return mddev->bitmap_ops == &llbitmap_ops;
 }
+
+static ssize_t bits_show(struct mddev *mddev, char *page)
+{
+	unsigned int unwritten = 0;
+	unsigned int clean = 0;
+	unsigned int dirty = 0;
+	unsigned int need_sync = 0;
+	unsigned int syncing = 0;
+	int ret;
+	struct llbitmap *bitmap;
+	unsigned int chunk;
+
+	mutex_lock(&mddev->bitmap_info.mutex);
+	bitmap = llbitmap_of(mddev);
+	if (!bitmap) {
+		mutex_unlock(&mddev->bitmap_info.mutex);
+		return sysfs_emit(page, "no lockless bitmap\n");
+	}
+	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
+		switch (llbitmap_read(bitmap, chunk)) {
+		case BitUnwritten:
+			unwritten++;
+			break;
+		case BitClean:
+			clean++;
+			break;
+		case BitDirty:
+			dirty++;
+			break;
+		case BitSyncing:
+			syncing++;
+			break;
+		default:
+			need_sync++;
+			break;
+		}
+	}
+	mutex_unlock(&mddev->bitmap_info.mutex);
+	ret = sysfs_emit(page,
+			 "unwritten %u\nclean %u\ndirty %u\nneed sync %u\nsyncing %u\n",
+			 unwritten, clean, dirty, need_sync, syncing);
+	return ret;
+}
+
+static ssize_t metadata_show(struct mddev *mddev, char *page)
+{
+	int ret;
+	struct llbitmap *bitmap;
+
+	mutex_lock(&mddev->bitmap_info.mutex);
+	bitmap = llbitmap_of(mddev);
+	if (!bitmap) {
+		mutex_unlock(&mddev->bitmap_info.mutex);
+		return sysfs_emit(page, "no lockless bitmap\n");
+	}
+	ret = sysfs_emit(page,
+			 "chunksize %lu\nchunkshift %lu\nchunks %u\noffset %lld\nspace %lu\ndaemon_sleep %lu\nbarrier_idle %lu\npages %u\nwrites %lld\n",
+			 bitmap->chunksize, bitmap->chunkshift, bitmap->chunks,
+			 mddev->bitmap_info.offset, bitmap->space,
+			 bitmap->daemon_sleep, bitmap->barrier_idle,
+			 bitmap->nr_pages, atomic64_read(&bitmap->writes));
+	mutex_unlock(&mddev->bitmap_info.mutex);
+	return ret;
+}
+
+/* Seconds written to a tunable: 1 to an hour, else -EINVAL. */
+static int llbitmap_parse_seconds(const char *buf, unsigned long *seconds)
+{
+	int ret = kstrtoul(buf, 10, seconds);
+
+	if (ret)
+		return -EINVAL;
+	if (!*seconds || *seconds > LLBITMAP_MAX_SECONDS)
+		return -EINVAL;
+	return 0;
+}
+
+/* The two tunables, in seconds. */
+enum llbitmap_tunable {
+	LLTunableDaemonSleep,
+	LLTunableBarrierIdle,
+};
+
+static ssize_t llbitmap_seconds_show(struct mddev *mddev, char *page,
+				     enum llbitmap_tunable which)
+{
+	int ret;
+	struct llbitmap *bitmap;
+
+	mutex_lock(&mddev->bitmap_info.mutex);
+	bitmap = llbitmap_of(mddev);
+	if (!bitmap)
+		ret = sysfs_emit(page, "no lockless bitmap\n");
+	else if (which == LLTunableDaemonSleep)
+		ret = sysfs_emit(page, "%lu\n", bitmap->daemon_sleep);
+	else
+		ret = sysfs_emit(page, "%lu\n", bitmap->barrier_idle);
+	mutex_unlock(&mddev->bitmap_info.mutex);
+	return ret;
+}
+
+/* A new daemon_sleep runs the daemon on the new period from now. */
+static ssize_t llbitmap_seconds_store(struct mddev *mddev, const char *buf,
+				      size_t len, enum llbitmap_tunable which)
+{
+	unsigned long seconds = 0;
+	int ret = llbitmap_parse_seconds(buf, &seconds);
+	struct llbitmap *bitmap;
+
+	if (ret)
+		return ret;
+	mutex_lock(&mddev->bitmap_info.mutex);
+	bitmap = llbitmap_of(mddev);
+	if (!bitmap) {
+		ret = -ENOENT;
+	} else if (which == LLTunableDaemonSleep) {
+		bitmap->daemon_sleep = seconds;
+		mod_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
+				 seconds * (unsigned long)HZ);
+	} else {
+		bitmap->barrier_idle = seconds;
+	}
+	mutex_unlock(&mddev->bitmap_info.mutex);
+	if (ret)
+		return ret;
+	return len;
+}
+
+static ssize_t daemon_sleep_show(struct mddev *mddev, char *page)
+{
+	return llbitmap_seconds_show(mddev, page, LLTunableDaemonSleep);
+}
+
+static ssize_t daemon_sleep_store(struct mddev *mddev, const char *buf,
+				  size_t len)
+{
+	return llbitmap_seconds_store(mddev, buf, len, LLTunableDaemonSleep);
+}
+
+static ssize_t barrier_idle_show(struct mddev *mddev, char *page)
+{
+	return llbitmap_seconds_show(mddev, page, LLTunableBarrierIdle);
+}
+
+static ssize_t barrier_idle_store(struct mddev *mddev, const char *buf,
+				  size_t len)
+{
+	return llbitmap_seconds_store(mddev, buf, len, LLTunableBarrierIdle);
+}
+
+static struct md_sysfs_entry llbitmap_bits = __ATTR_RO(bits);
+
+static struct md_sysfs_entry llbitmap_metadata = __ATTR_RO(metadata);
+
+static struct md_sysfs_entry llbitmap_daemon_sleep = __ATTR_RW(daemon_sleep);
+
+static struct md_sysfs_entry llbitmap_barrier_idle = __ATTR_RW(barrier_idle);
+
+static struct attribute *md_llbitmap_attrs[] = {
+	&llbitmap_bits.attr,
+	&llbitmap_metadata.attr,
+	&llbitmap_daemon_sleep.attr,
+	&llbitmap_barrier_idle.attr,
+	NULL,
+};
+
+/*
+ * /sys/block/mdX/md/llbitmap/, beside md/bitmap/ on every array (md.c
+ * lists both); the attributes show and change nothing unless the lockless
+ * bitmap runs the array.
+ */
+const struct attribute_group md_llbitmap_group = {
+	.name	= "llbitmap",
+	.attrs	= md_llbitmap_attrs,
+};
 

@@ -8,10 +8,13 @@
 #define _MD_LLBITMAP_H
 
 #include <linux/types.h>
+#include <linux/sysfs.h>
 
 struct mddev;
 
-bool md_llbitmap_select(struct mddev *mddev);
+void md_llbitmap_set_ops(struct mddev *mddev);
 bool md_llbitmap_active(struct mddev *mddev);
+
+extern const struct attribute_group md_llbitmap_group;
 
 #endif /* _MD_LLBITMAP_H */

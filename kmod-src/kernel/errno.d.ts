@@ -16,6 +16,8 @@ export declare const ENODEV: int;
 export declare const ENXIO: int;
 export declare const EEXIST: int;
 export declare const ENAMETOOLONG: int;
+/** Wrong medium type: the members hold a bitmap of another kind. */
+export declare const EMEDIUMTYPE: int;
 
 /** @header linux/err.h */
 export declare function ERR_PTR<T extends object>(error: int): Ptr<T>;

@@ -3,11 +3,11 @@
  * @header "md-bitmap.h"
  */
 import type { __le32, __le64, Arr, bool, int, Out, Ptr, sector_t, u32, u64, u8, ulong, VoidPtr } from './types';
-import type { attribute_group, mddev } from './md';
+import type { mddev } from './md';
 import type { file } from './fs';
 
 export declare const BITMAP_MAGIC: u32;
-export declare const BITMAP_MAJOR_HI: int;
+
 /** bitmap flags bits (BITMAP_STALE, ...). */
 export declare const BITMAP_STALE: int;
 export declare const BITMAP_WRITE_ERROR: int;
@@ -66,8 +66,6 @@ export declare class bitmap_operations {
 	copy_from_slot: (mddev: Ptr<mddev>, slot: int, lo: Out<sector_t>, hi: Out<sector_t>, clear_bits: bool) => int;
 	set_pages: (data: VoidPtr | null, pages: ulong) => void;
 	free: (data: VoidPtr | null) => void;
-	/** sysfs group shown as /sys/block/mdX/md/<name>/ (glue). */
-	group: Ptr<attribute_group> | null;
 	/** Sectors from `offset` a sync may skip without IO; 0 to sync them (glue, may be NULL). */
 	skip_sync_blocks: (mddev: Ptr<mddev>, offset: sector_t) => sector_t;
 	/** A discard instead of startwrite/endwrite (glue, may be NULL). */

@@ -6,7 +6,7 @@
 import { atomic_dec_and_test, atomic_inc, atomic_read, atomic_set, atomic64_set } from '../kernel/atomic';
 import { set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
 import { bdev_logical_block_size } from '../kernel/blkdev';
-import { EBUSY, EINVAL, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
+import { EMEDIUMTYPE, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
 import { HZ } from '../kernel/jiffies';
 import {
 	MaxSector,
@@ -44,29 +44,20 @@ import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitm
 import { llbitmap_action, llbitmap_state } from './state';
 import { llbitmap_resize } from './resize';
 import { llbitmap_blocks_synced, llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
-import { md_llbitmap_group } from './sysfs';
 
-const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'Use the lockless bitmap for arrays created from now on (0/1)');
+const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1)');
 
+/*
+ * Arrays only the classic bitmap runs: a bitmap in a file, external
+ * metadata, no md superblocks, device-mapper (dm-raid keeps its own), a
+ * journal (raid5 refuses a bitmap beside it). -EMEDIUMTYPE sends
+ * md_bitmap_create() to the classic bitmap.
+ */
 function llbitmap_check_support(mddev: Ptr<mddev>): int {
-	if (mddev.bitmap_info.file) {
-		pr_err('md/llbitmap: %s: the lockless bitmap cannot be kept in a file; use --bitmap=internal, or load md_mod with llbitmap=0\n', mdname(mddev));
-		return -EINVAL;
-	}
-	if (mddev.bitmap_info.external) {
-		pr_err('md/llbitmap: %s: external metadata is not supported\n', mdname(mddev));
-		return -EOPNOTSUPP;
-	}
-	if (!mddev.persistent || mddev_is_dm(mddev)) {
-		pr_err('md/llbitmap: %s: the array needs md superblocks\n', mdname(mddev));
-		return -EOPNOTSUPP;
-	}
-	if (test_bit(MD_HAS_JOURNAL, mddev.flags)) {
-		pr_notice('md/llbitmap: %s: an array with a journal cannot have a bitmap\n', mdname(mddev));
-		return -EBUSY;
-	}
+	if (mddev.bitmap_info.file || mddev.bitmap_info.external || !mddev.persistent || mddev_is_dm(mddev) || test_bit(MD_HAS_JOURNAL, mddev.flags))
+		return -EMEDIUMTYPE;
 	if (!mddev.meta_file) {
-		pr_err('md/llbitmap: %s: no meta disk (the array was created before md_mod.llbitmap=1)\n', mdname(mddev));
+		pr_err('md/llbitmap: %s: no meta disk for the bitmap\n', mdname(mddev));
 		return -ENODEV;
 	}
 	return 0;
@@ -387,22 +378,32 @@ const llbitmap_ops: bitmap_operations = {
 	copy_from_slot: llbitmap_copy_from_slot,
 	set_pages: llbitmap_set_pages,
 	free: llbitmap_free,
-
-	group: md_llbitmap_group,
 };
 
 /**
- * md_llbitmap_select - give a new array the lockless bitmap if md_mod.llbitmap is set
- * @mddev: the array being initialised
+ * md_llbitmap_set_ops - let the lockless bitmap try to run an array
+ * @mddev: the array, about to create its bitmap
  *
- * Returns true if it did; md gives the classic bitmap otherwise.
+ * md_bitmap_create() (md-bitmap.c) calls this first: the bitmap's create
+ * then takes the members' bitmap if it is the lockless one (or a new one
+ * md_mod.llbitmap asks for) and answers -EMEDIUMTYPE for anything else.
  * @global
  */
-export function md_llbitmap_select(mddev: Ptr<mddev>): bool {
-	if (!md_llbitmap_param.get())
-		return false;
+export function md_llbitmap_set_ops(mddev: Ptr<mddev>): void {
 	mddev.bitmap_ops = llbitmap_ops;
-	return true;
+}
+
+/**
+ * The array's lockless bitmap, or NULL: md/llbitmap/ is there on every
+ * array, and md->bitmap may be a classic bitmap.
+ */
+export function llbitmap_of(mddev: Ptr<mddev>): Ptr<llbitmap> | null {
+	return md_llbitmap_active(mddev) ? mddev_llbitmap(mddev) : null;
+}
+
+/** Whether md_mod.llbitmap asks for the lockless bitmap for new bitmaps. */
+export function llbitmap_wanted(): bool {
+	return md_llbitmap_param.get();
 }
 
 /**

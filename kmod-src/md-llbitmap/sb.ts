@@ -4,7 +4,7 @@
  */
 import { set_bit } from '../kernel/bitops';
 import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
-import { EINVAL, ENOMEM, ENOSPC } from '../kernel/errno';
+import { EINVAL, EMEDIUMTYPE, ENOMEM, ENOSPC } from '../kernel/errno';
 import { BITMAP_MAGIC, type bitmap_super_t } from '../kernel/md-bitmap';
 import { SECTOR_SHIFT } from '../kernel/blkdev';
 import { MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
@@ -28,6 +28,7 @@ import {
 	llbitmap_pctl,
 	llbitmap_write,
 } from './llbitmap';
+import { llbitmap_wanted } from './ops';
 import { llbitmap_state } from './state';
 
 /**
@@ -39,6 +40,9 @@ import { llbitmap_state } from './state';
  * --update=metadata).
  */
 export const LLBITMAP_MAJOR = 6;
+/** The classic bitmap's versions (md-bitmap.c keeps them to itself): 3 to 5, 5 for md-cluster. */
+const CLASSIC_MAJOR_LO = 3;
+const CLASSIC_MAJOR_CLUSTERED = 5;
 /** The magic the seed's lockless bitmap wrote; such a bitmap still loads. */
 const LLBITMAP_OLD_MAGIC = 0x6d746963;
 /** Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
@@ -206,22 +210,42 @@ export function llbitmap_write_sb(bitmap: Ptr<llbitmap>): void {
 }
 
 /**
- * A new bitmap. On a new array raid1/raid10 chunks start Unwritten (no
- * initial resync); raid4/5/6 chunks start NeedSync unless the array was
- * created clean (--assume-clean), since their parity is not built yet. A
- * bitmap added to a running array covers data: Clean, or NeedSync if the
- * array is not in sync.
+ * The state every chunk of a new bitmap starts in. Unwritten ("nothing to
+ * sync") only where nothing can have been written through md: the array
+ * is being created by mdadm --create (md has not run it: no personality,
+ * events still 0, as mdadm writes them) and not with --assume-clean, which
+ * says the members' contents already agree - they may hold data (the
+ * documented way to recover an array whose superblocks were lost). There
+ * raid4/5/6 start NeedSync, their parity not built. Everywhere else the
+ * bitmap covers data: Clean if the array is in sync and whole, NeedSync
+ * if not.
+ */
+export function llbitmap_new_state(mddev: Ptr<mddev>, parity: bool): llbitmap_state {
+	const created_clean = mddev.resync_offset === MaxSector;
+
+	if (!mddev.pers && mddev.events === 0n) {
+		if (created_clean)
+			return llbitmap_state.BitClean;
+		return parity ? llbitmap_state.BitNeedSync : llbitmap_state.BitUnwritten;
+	}
+	if (created_clean && !mddev.degraded)
+		return llbitmap_state.BitClean;
+	return llbitmap_state.BitNeedSync;
+}
+
+/**
+ * A new bitmap, in place of the superblock mdadm wrote for it. Members
+ * that left the array before it existed are older than events_cleared, so
+ * md recovers them whole instead of from this bitmap.
  */
 function llbitmap_init_new(bitmap: Ptr<llbitmap>, chunksize: ulong): int {
 	const mddev = bitmap.mddev;
-	const in_sync = mddev.resync_offset === MaxSector;
-	let state = llbitmap_state.BitUnwritten;
+	const state = llbitmap_new_state(mddev, bitmap.parity);
 
 	llbitmap_geometry(bitmap, mddev.resync_max_sectors, chunksize);
-	if (mddev.pers || bitmap.parity)
-		state = in_sync ? llbitmap_state.BitClean : llbitmap_state.BitNeedSync;
+	bitmap.events_cleared = mddev.events;
 	pr_info('md/llbitmap: %s: new bitmap, %u chunks of %lu KiB, all %s\n', mdname(mddev), bitmap.chunks, bitmap.chunksize >> 1n,
-		state === llbitmap_state.BitUnwritten ? 'unwritten' : in_sync ? 'clean' : 'to sync');
+		state === llbitmap_state.BitUnwritten ? 'unwritten' : state === llbitmap_state.BitClean ? 'clean' : 'to sync');
 	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++)
 		llbitmap_write(bitmap, state, chunk);
 	llbitmap_fill_sb(bitmap);
@@ -230,13 +254,35 @@ function llbitmap_init_new(bitmap: Ptr<llbitmap>, chunksize: ulong): int {
 	return 0;
 }
 
-/** Whether a superblock is the lockless bitmap's, not the classic one mdadm writes. */
-function llbitmap_sb_is_ours(sb: Ptr<bitmap_super_t>): bool {
-	const magic = le32_to_cpu(sb.magic);
+/** What the members hold where the array's bitmap is. */
+export enum llbitmap_sb_kind {
+	/** The lockless bitmap's: version 6, or the seed's magic. */
+	LLSbOwn,
+	/** A classic bitmap that md has run: the classic bitmap takes it. */
+	LLSbClassic,
+	/** The superblock mdadm writes for a bitmap it adds, never run yet. */
+	LLSbNew,
+	/** Anything else: no bitmap superblock at all. */
+	LLSbGarbled,
+}
 
-	if (magic === LLBITMAP_OLD_MAGIC)
-		return true;
-	return magic === BITMAP_MAGIC && le32_to_cpu(sb.version) === LLBITMAP_MAJOR;
+/**
+ * The kind of a bitmap superblock. mdadm writes a new bitmap's superblock
+ * (--create, --grow --bitmap=internal) with events and events_cleared 0;
+ * md writes the array's events, 1 or more, the first time it runs it. A
+ * clustered bitmap is the classic bitmap's alone.
+ */
+export function llbitmap_sb_kind_of(sb: Ptr<bitmap_super_t>): llbitmap_sb_kind {
+	const magic = le32_to_cpu(sb.magic);
+	const version = le32_to_cpu(sb.version);
+
+	if (magic === LLBITMAP_OLD_MAGIC || (magic === BITMAP_MAGIC && version === LLBITMAP_MAJOR))
+		return llbitmap_sb_kind.LLSbOwn;
+	if (magic !== BITMAP_MAGIC || version < CLASSIC_MAJOR_LO || version > CLASSIC_MAJOR_CLUSTERED)
+		return llbitmap_sb_kind.LLSbGarbled;
+	if (version === CLASSIC_MAJOR_CLUSTERED || le32_to_cpu(sb.nodes) || le64_to_cpu(sb.events) || le64_to_cpu(sb.events_cleared))
+		return llbitmap_sb_kind.LLSbClassic;
+	return llbitmap_sb_kind.LLSbNew;
 }
 
 /** Check the superblock of a bitmap found on disk and take its geometry. */
@@ -276,15 +322,16 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
 }
 
 /**
- * Read the bitmap from the members, or make a new one if they hold none
- * (the first assembly after mdadm --create writes the classic bitmap's
- * superblock, which this replaces).
+ * Read the bitmap from the members. What the first in-sync member holds
+ * decides: a lockless bitmap is loaded; a superblock mdadm has just
+ * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
+ * classic bitmap, or a new one with llbitmap=0, gets -EMEDIUMTYPE (the
+ * classic bitmap takes it); anything else is refused, nothing written.
  */
 export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	const mddev = bitmap.mddev;
 	let chunksize = LLBITMAP_DEFAULT_CHUNK;
 	let ret: int;
-	let fresh: bool;
 	let bytes: uint = BITMAP_DATA_OFFSET;
 	const page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
 
@@ -300,15 +347,27 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 		return ret;
 	}
 	const sb = kmap_local_page(page0) as Ptr<bitmap_super_t>;
+	const kind = llbitmap_sb_kind_of(sb);
 
-	fresh = !llbitmap_sb_is_ours(sb);
+	if (kind === llbitmap_sb_kind.LLSbClassic || (kind === llbitmap_sb_kind.LLSbNew && !llbitmap_wanted())) {
+		kunmap_local(sb);
+		__free_page(page0);
+		return -EMEDIUMTYPE;
+	}
+	if (kind === llbitmap_sb_kind.LLSbGarbled) {
+		pr_err('md/llbitmap: %s: no bitmap superblock where the array keeps its bitmap (magic %#x, version %u): not assembling; mdadm --assemble --update=no-bitmap, then mdadm --grow --bitmap=internal, gives it a new one\n',
+			mdname(mddev), le32_to_cpu(sb.magic), le32_to_cpu(sb.version));
+		kunmap_local(sb);
+		__free_page(page0);
+		return -EINVAL;
+	}
 	bitmap.space = llbitmap_space(bitmap, sb);
 	/*
-	 * mdadm --create's --delay and --bitmap-chunk. A chunk below mdadm's
-	 * 64 MiB default was asked for; the default itself is far coarser
-	 * than ours and is not taken.
+	 * mdadm's --delay and --bitmap-chunk. A chunk below mdadm's 64 MiB
+	 * default was asked for; the default itself is far coarser than ours
+	 * and is not taken.
 	 */
-	if (fresh && le32_to_cpu(sb.magic) === BITMAP_MAGIC) {
+	if (kind === llbitmap_sb_kind.LLSbNew) {
 		const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
 		const asked = ulong(le32_to_cpu(sb.chunksize) >>> 9);
 
@@ -342,8 +401,8 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 			__free_page(page0);
 		return ret;
 	}
-	if (fresh) {
-		/* nothing on disk is ours: start from zeroes */
+	if (kind === llbitmap_sb_kind.LLSbNew) {
+		/* mdadm's bits are the classic bitmap's: start from zeroes */
 		for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
 			memset(llbitmap_pctl(bitmap, idx).state, 0, size_t(PAGE_SIZE));
 		return llbitmap_init_new(bitmap, chunksize);
@@ -354,4 +413,3 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	kunmap_local(sb2);
 	return ret;
 }
-

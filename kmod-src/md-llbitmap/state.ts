@@ -60,6 +60,11 @@ export enum llbitmap_action {
  * write), and the daemon clears nothing; on raid4/5/6 a first write to an
  * Unwritten chunk gives NeedSync, so its parity is built by resync.
  *
+ * A stale bitmap (older than the array: it missed writes) trusts no
+ * chunk, an Unwritten one neither: unlike mainline, which leaves
+ * Unwritten alone and would skip a chunk written while the bitmap was not
+ * kept.
+ *
  * Only a Clean chunk becomes Unwritten when discarded, and only if no
  * write makes it Dirty meanwhile (llbitmap_write_if()): a Dirty, NeedSync
  * or Syncing chunk may have writes in flight that started before the
@@ -75,7 +80,7 @@ export const llbitmap_state_machine: Table<llbitmap_state, llbitmap_action, u8> 
 		[llbitmap_action.BitmapActionReload]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionDaemon]: llbitmap_state.BitNone,
 		[llbitmap_action.BitmapActionDiscard]: llbitmap_state.BitNone,
-		[llbitmap_action.BitmapActionStale]: llbitmap_state.BitNone,
+		[llbitmap_action.BitmapActionStale]: llbitmap_state.BitNeedSync,
 	},
 	[llbitmap_state.BitClean]: {
 		[llbitmap_action.BitmapActionStartwrite]: llbitmap_state.BitDirty,

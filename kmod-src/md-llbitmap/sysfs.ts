@@ -12,7 +12,8 @@ import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { sysfs_emit } from '../kernel/printk';
 import { type char, type cstr, type int, local, type Mem, type Out, type Ptr, type size_t, ssize_t, type uint, ulong } from '../kernel/types';
 import { mod_delayed_work } from '../kernel/workqueue';
-import { llbitmap_read, mddev_llbitmap } from './llbitmap';
+import { llbitmap_read } from './llbitmap';
+import { llbitmap_of } from './ops';
 import { LLBITMAP_MAX_SECONDS } from './sb';
 import { llbitmap_state } from './state';
 
@@ -25,11 +26,11 @@ function bits_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
 	let ret: int;
 
 	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
+	const bitmap = llbitmap_of(mddev);
 
 	if (!bitmap) {
 		mutex_unlock(mddev.bitmap_info.mutex);
-		return ssize_t(sysfs_emit(page, 'no bitmap\n'));
+		return ssize_t(sysfs_emit(page, 'no lockless bitmap\n'));
 	}
 	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++) {
 		switch (llbitmap_read(bitmap, chunk)) {
@@ -59,11 +60,11 @@ function metadata_show(mddev: Ptr<mddev>, page: Mem<char>): ssize_t {
 	let ret: int;
 
 	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
+	const bitmap = llbitmap_of(mddev);
 
 	if (!bitmap) {
 		mutex_unlock(mddev.bitmap_info.mutex);
-		return ssize_t(sysfs_emit(page, 'no bitmap\n'));
+		return ssize_t(sysfs_emit(page, 'no lockless bitmap\n'));
 	}
 	ret = sysfs_emit(
 		page,
@@ -103,10 +104,10 @@ function llbitmap_seconds_show(mddev: Ptr<mddev>, page: Mem<char>, which: llbitm
 	let ret: int;
 
 	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
+	const bitmap = llbitmap_of(mddev);
 
 	if (!bitmap)
-		ret = sysfs_emit(page, 'no bitmap\n');
+		ret = sysfs_emit(page, 'no lockless bitmap\n');
 	else if (which === llbitmap_tunable.LLTunableDaemonSleep)
 		ret = sysfs_emit(page, '%lu\n', bitmap.daemon_sleep);
 	else
@@ -123,7 +124,7 @@ function llbitmap_seconds_store(mddev: Ptr<mddev>, buf: cstr, len: size_t, which
 	if (ret)
 		return ssize_t(ret);
 	mutex_lock(mddev.bitmap_info.mutex);
-	const bitmap = mddev_llbitmap(mddev);
+	const bitmap = llbitmap_of(mddev);
 
 	if (!bitmap) {
 		ret = -ENOENT;
@@ -162,7 +163,13 @@ const llbitmap_barrier_idle = __ATTR_RW('barrier_idle', barrier_idle_show, barri
 
 const md_llbitmap_attrs: attribute_list = [llbitmap_bits, llbitmap_metadata, llbitmap_daemon_sleep, llbitmap_barrier_idle];
 
-export const md_llbitmap_group: attribute_group = {
+/**
+ * /sys/block/mdX/md/llbitmap/, beside md/bitmap/ on every array (md.c
+ * lists both); the attributes show and change nothing unless the lockless
+ * bitmap runs the array.
+ * @global
+ */
+export const md_llbitmap_group: Readonly<attribute_group> = {
 	name: 'llbitmap',
 	attrs: md_llbitmap_attrs,
 };

@@ -6,8 +6,11 @@
 set -e
 kts_load_md 1
 kts_brd 2 64
+# a new array, not --assume-clean: every chunk starts Unwritten (and the
+# initial resync has nothing to do)
 mdadm --create /dev/md0 --run --level=1 --raid-devices=2 \
-	--bitmap=internal --assume-clean /dev/ram0 /dev/ram1
+	--bitmap=internal /dev/ram0 /dev/ram1
+mdadm --wait /dev/md0 || true
 chunk_sectors=$(kts_llmeta md0 chunksize)
 chunk_bytes=$((chunk_sectors * 512))
 echo "chunk: $chunk_bytes bytes, $(kts_llmeta md0 chunks) chunks"
@@ -20,6 +23,7 @@ state() { echo "$(kts_member_state /dev/ram0 "$1")$(kts_member_state /dev/ram1 "
 
 kts_step "fresh array: no chunk dirty"
 kts_check "no chunk dirty at creation" test "$(kts_bits md0 dirty)" = 0
+kts_check "every chunk unwritten at creation" test "$(kts_bits md0 unwritten)" = "$(kts_llmeta md0 chunks)"
 
 kts_step "an empty flush dirties nothing"
 dd if=/dev/null of=/dev/md0 oflag=direct conv=fsync status=none

@@ -12,9 +12,7 @@ kts_step "create raid$level on $n disks"
 mdadm --create /dev/md0 --run --level="$level" --raid-devices="$n" \
 	--bitmap=internal --assume-clean --metadata=1.2 $devs
 cat /proc/mdstat
-for d in bitmap llbitmap; do
-	if [[ -d /sys/block/md0/md/$d ]]; then kts_result bitmap_dir=$d; fi
-done
+kts_result bitmap_type="$(cat /sys/block/md0/md/bitmap_type)"
 
 # Known data at offsets spread over the array (in MiB).
 offsets="0 3 17 40 63"

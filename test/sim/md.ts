@@ -8,7 +8,7 @@
 // is issued: the chunk's byte is durable, not Clean/Unwritten, on every
 // member that may receive the write.
 import { md_alloc_meta_file, md_free_meta_file } from '../../kmod-src/md_meta.js';
-import { md_llbitmap_select } from '../../kmod-src/md-llbitmap/ops.js';
+import { md_llbitmap_set_ops } from '../../kmod-src/md-llbitmap/ops.js';
 import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
 import { SimDisk } from './disk.js';
 import { spawn } from './sched.js';
@@ -16,6 +16,7 @@ import { bio, REQ_OP_WRITE } from './kernel/blkdev.js';
 import { Bits, clear_bit, set_bit, test_bit } from './kernel/bitops.js';
 import { type page } from './kernel/mm.js';
 import { Faulty, In_sync, MaxSector, md_rdev, mddev } from './kernel/md.js';
+import { BITMAP_MAGIC } from './kernel/md-bitmap.js';
 import { params } from './kernel/module.js';
 import { Box } from './kernel/types.js';
 import { link } from './kernel/struct.js';
@@ -27,6 +28,33 @@ export const DATA_OFFSET = 64n;
 export const stateOffset = (chunk: number) => (SB_START + BITMAP_OFFSET) * 512n + 1024n + BigInt(chunk);
 
 export class InvariantViolation extends Error {}
+
+/** mdadm's default bitmap chunk, in bytes. */
+export const MDADM_CHUNK = 64 << 20;
+
+/**
+ * What mdadm writes where a bitmap it adds goes (--create, --grow
+ * --bitmap=internal): the classic bitmap's superblock, version 4, events
+ * and events_cleared 0, then every bit set, over the first 4 KiB.
+ */
+export function mdadmBitmapSb(d: SimDisk, syncSize: bigint, chunkBytes = MDADM_CHUNK, delay = 5): void {
+	const area = SB_START + BITMAP_OFFSET;
+	for (let s = 0n; s < 8n; s++) {
+		const b = new Uint8Array(512).fill(0xff);
+		if (s === 0n) {
+			b.fill(0, 0, 256);
+			const v = new DataView(b.buffer);
+			v.setUint32(0, BITMAP_MAGIC, true);
+			v.setUint32(4, 4, true);
+			b.fill(7, 8, 24); // the array's uuid
+			v.setBigUint64(40, syncSize, true);
+			v.setUint32(52, chunkBytes, true);
+			v.setUint32(56, delay, true);
+		}
+		d.cache.delete(area + s);
+		d.durable.set(area + s, b);
+	}
+}
 
 export interface Ops {
 	create(m: mddev, slot: number): number;
@@ -56,6 +84,8 @@ export interface ArrayOptions {
 	space?: bigint;
 	/** Break the bitmap the way the seed did (startwrite does nothing). */
 	brokenStartwrite?: boolean;
+	/** md_mod.llbitmap (default: set). */
+	llbitmap?: boolean;
 }
 
 /** Fake page for member data bios: one sector of a generation number. */
@@ -85,7 +115,7 @@ export class SimArray {
 		 */
 		readonly discarded = new Set<bigint>(),
 	) {
-		params.get('llbitmap')!.set(true);
+		params.get('llbitmap')!.set(opts.llbitmap ?? true);
 		const m = link(new mddev());
 		m.level = 1;
 		m.dev_sectors = disks[0].sectors - DATA_OFFSET;
@@ -108,31 +138,54 @@ export class SimArray {
 		m.disks = [...this.rdevs];
 		m.onError = (rdev) => this.fail(this.rdevs.indexOf(rdev));
 		this.mddev = m;
-		if (!md_llbitmap_select(m as never)) throw new Error('md_llbitmap_select() did not select the lockless bitmap');
+		// md_bitmap_create() (glue) lets the lockless bitmap try first
+		md_llbitmap_set_ops(m as never);
 		this.ops = m.bitmap_ops as Ops;
 	}
 
+	/**
+	 * mdadm --create --bitmap=internal (without --assume-clean): mdadm
+	 * writes its bitmap superblock to the members and md's superblocks
+	 * with events 0; md runs the array (the bitmap is created, then md
+	 * writes the superblocks with events 1) and resyncs it.
+	 */
 	static fresh(opts: ArrayOptions = {}): SimArray {
 		const n = opts.members ?? 2;
 		const sectors = opts.sectors ?? DATA_OFFSET + 48n * 128n;
-		const a = new SimArray(
-			Array.from({ length: n }, (_, i) => new SimDisk(`d${i}`, sectors)),
-			opts,
-			true,
-		);
+		const disks = Array.from({ length: n }, (_, i) => new SimDisk(`d${i}`, sectors));
+		for (const d of disks) mdadmBitmapSb(d, sectors - DATA_OFFSET);
+		const a = new SimArray(disks, opts, false);
+		a.mddev.events = 0n;
 		a.start();
+		a.mddev.events = 1n;
+		a.ops.update_sb(a.mddev.bitmap);
+		a.resync();
 		return a;
 	}
 
 	/** What md_alloc() and md_run() do: the meta disk, then create and load. */
 	start(): void {
+		const ret = this.tryStart();
+		if (ret) throw new Error(`bitmap create: ${ret}`);
+	}
+
+	/**
+	 * start(), returning create's error instead of throwing: -EMEDIUMTYPE
+	 * when the members hold a bitmap md_bitmap_create() gives the classic
+	 * bitmap (the meta disk is freed again then).
+	 */
+	tryStart(): number {
 		// The simulated mddev stands for the declaration layer's (kmod-src/kernel/md.d.ts).
 		let ret = md_alloc_meta_file(this.mddev as never);
 		if (ret) throw new Error(`md_alloc_meta_file: ${ret}`);
 		ret = this.ops.create(this.mddev, -1);
-		if (ret) throw new Error(`bitmap create: ${ret}`);
+		if (ret) {
+			md_free_meta_file(this.mddev as never);
+			return ret;
+		}
 		ret = this.ops.load(this.mddev);
 		if (ret) throw new Error(`bitmap load: ${ret}`);
+		return 0;
 	}
 
 	stop(): void {

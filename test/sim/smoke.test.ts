@@ -24,7 +24,7 @@ test('the bitmap TypeScript runs on the simulated kernel', () => {
 });
 
 test('an array without a bitmap: md still calls the sync and write hooks, and they sync everything', () => {
-	// md_llbitmap_select() gives the array the ops; no bitmap is ever created
+	// md_llbitmap_set_ops() gives the array the ops; no bitmap is ever created
 	// (mdadm --create without --bitmap, or mdadm --build).
 	const a = new SimArray([new SimDisk('d0', 8192n), new SimDisk('d1', 8192n)]);
 	const m = a.mddev;

@@ -1,9 +1,12 @@
 // The state table in kmod-src/md-llbitmap/state.ts is total and is the
 // documented one (../shared/reference/llbitmap-upstream.md, "." = BitNone)
-// with one deliberate difference: Discard turns only Clean chunks
-// Unwritten. A Dirty, NeedSync or Syncing chunk may have writes in flight
+// with two deliberate differences. Discard turns only Clean chunks
+// Unwritten: a Dirty, NeedSync or Syncing chunk may have writes in flight
 // that started before the discard; upstream's Unwritten there lets such a
 // write land on a chunk no sync will visit (the property tests found it).
+// Stale turns Unwritten chunks NeedSync: a stale bitmap missed writes, and
+// upstream's Unwritten there lets a chunk written meanwhile be skipped
+// (test/sim/takeover.test.ts).
 import { describe, expect, test } from 'vitest';
 import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from '../../kmod-src/md-llbitmap/state.js';
 
@@ -14,7 +17,7 @@ const _ = S.BitNone;
 // prettier-ignore
 const DOCUMENTED: Record<string, number[]> = {
 	//              Startwrite   Startsync     Endsync     Abortsync      Reload         Daemon      Discard         Stale
-	BitUnwritten: [S.BitDirty,   _,            _,          _,             _,             _,          _,              _],
+	BitUnwritten: [S.BitDirty,   _,            _,          _,             _,             _,          _,              S.BitNeedSync],
 	BitClean:     [S.BitDirty,   _,            _,          _,             _,             _,          S.BitUnwritten, S.BitNeedSync],
 	BitDirty:     [_,            _,            _,          _,             S.BitNeedSync, S.BitClean, _,              S.BitNeedSync],
 	BitNeedSync:  [_,            S.BitSyncing, _,          _,             _,             _,          _,              _],

@@ -161,6 +161,8 @@ export interface VarDecl extends Node {
 	/** `static` storage (file scope) or `const` qualifier on the object. */
 	isStatic?: boolean;
 	isConst?: boolean;
+	/** A header's declaration of a global defined in the unit: `extern`. */
+	isExtern?: boolean;
 	comment?: string;
 }
 export interface DeclStmt extends Node {

@@ -416,7 +416,7 @@ function printStmt(out: Out, level: number, s: C.Stmt): void {
 }
 
 function declDoc(d: C.VarDecl): Doc {
-	const head = `${d.isStatic ? 'static ' : ''}${d.isConst ? 'const ' : ''}${declare(d.type, d.name)}`;
+	const head = `${d.isExtern ? 'extern ' : ''}${d.isStatic ? 'static ' : ''}${d.isConst ? 'const ' : ''}${declare(d.type, d.name)}`;
 	if (!d.init) return `${head};`;
 	if (d.init.k === 'init') return cat(head, ' = ', initDoc(d.init, 0), ';');
 	return cat(head, ' =', choice(cat(' ', exprDoc(d.init)), indent(cat(hardline, exprDoc(d.init)))), ';');

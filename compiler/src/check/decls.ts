@@ -287,7 +287,19 @@ function checkVariable(ck: Checker, vd: VariableDeclaration, items: TopItem[]): 
 			return;
 		}
 		const constQual = Node.isTypeReference(tn) && tn.getTypeName().getText() === 'Readonly';
-		const ent: VarEntity = { kind: 'var', name: vd.getName(), cname: vd.getName(), external: false, node: vd, type, mutable: false, decl: vd, isObject: true, constObject: constQual };
+		const ent: VarEntity = {
+			kind: 'var',
+			name: vd.getName(),
+			cname: vd.getName(),
+			external: false,
+			node: vd,
+			type,
+			mutable: false,
+			decl: vd,
+			isObject: true,
+			constObject: constQual,
+			global: jsDocTags(vd).has('global'),
+		};
 		ck.model.setVar(vd, ent);
 		checkObjectLiteral(ck, init, type);
 		items.push({ kind: 'object', node: vd, ent, init, constQual });

@@ -83,6 +83,8 @@ export interface VarEntity extends Base {
 	isObject: boolean;
 	/** Declared Readonly<T>: `static const` in C. */
 	constObject?: boolean;
+	/** An object tagged @global: not static, declared in the unit's header. */
+	global?: boolean;
 	unit?: string;
 }
 

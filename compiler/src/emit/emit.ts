@@ -42,7 +42,7 @@ function includeText(includes: LoweredUnit['includes']): string {
 }
 
 /**
- * What a header needs for the structs its prototypes name: kmod-src structs
+ * What a header needs for the structs its prototypes and globals name: kmod-src structs
  * are declared forward; kernel ones come with their header (md's own
  * headers are left to the includer, which has them already).
  */
@@ -59,7 +59,7 @@ function headerNeeds(decls: C.Decl[]): string[] {
 		if (d.k === 'proto') {
 			walk(d.ret);
 			for (const p of d.params) walk(p.type);
-		}
+		} else if (d.k === 'global') walk(d.decl.type);
 	}
 	return [...names].sort((a, b) => (a.startsWith('#') === b.startsWith('#') ? a.localeCompare(b) : a.startsWith('#') ? -1 : 1));
 }

@@ -159,14 +159,16 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 				// Statics start zeroed: no `= 0` (checkpatch).
 				const zero = !init || ck.exprInfo.get(init)?.lit === 0n;
 				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !exported, init: zero ? undefined : lowerExpr(lw, init), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
-				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: false } });
+				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isExtern: true } });
 				break;
 			}
 			case 'object': {
 				lw.useType(it.ent.type);
 				let init!: C.InitList;
 				note(referencedFuncs(lw, () => (init = objectInit(lw, it.init, it.ent.type as StructType, 0))));
-				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: true, isConst: it.constQual, init, comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				const global = !!it.ent.global;
+				body.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isStatic: !global, isConst: it.constQual, init, comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				if (global) header.push({ k: 'global', decl: { name: it.ent.cname, type: it.ent.type, isConst: it.constQual, isExtern: true } });
 				break;
 			}
 			case 'table': {

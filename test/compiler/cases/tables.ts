@@ -72,6 +72,16 @@ const light_group: attribute_group = {
 	attrs: light_attrs,
 };
 
+/**
+ * The group other files list (md_attr_groups): not static, declared
+ * extern in the header.
+ * @global
+ */
+export const light_shared_group: Readonly<attribute_group> = {
+	name: 'light_shared',
+	attrs: light_attrs,
+};
+
 function light_submit_bio(bio: Ptr<bio>): void {
 	bio_endio(bio);
 }

@@ -8,6 +8,7 @@ export const EBUSY = 16;
 export const ENOENT = 2;
 export const ETIMEDOUT = 110;
 export const ENODEV = 19;
+export const EMEDIUMTYPE = 124;
 export const ENXIO = 6;
 export const EEXIST = 17;
 export const ENAMETOOLONG = 36;

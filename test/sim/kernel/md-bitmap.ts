@@ -1,6 +1,5 @@
 // Runtime of kmod-src/kernel/md-bitmap.d.ts.
 export const BITMAP_MAGIC = 0x6d746962;
-export const BITMAP_MAJOR_HI = 4;
 export const BITMAP_STALE = 1;
 export const BITMAP_WRITE_ERROR = 2;
 export { PageView as bitmap_super_t } from './mm.js';

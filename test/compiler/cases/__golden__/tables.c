@@ -99,6 +99,15 @@ static struct attribute_group light_group = {
 	.attrs	= light_attrs,
 };
 
+/*
+ * The group other files list (md_attr_groups): not static, declared
+ * extern in the header.
+ */
+const struct attribute_group light_shared_group = {
+	.name	= "light_shared",
+	.attrs	= light_attrs,
+};
+
 static void light_submit_bio(struct bio *bio)
 {
 	bio_endio(bio);

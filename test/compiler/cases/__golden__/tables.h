@@ -11,6 +11,8 @@
 #include <linux/blkdev.h>
 #include <linux/sysfs.h>
 
+extern const struct attribute_group light_shared_group;
+
 struct attribute_group *light_group_of(void);
 const struct block_device_operations *light_fops_of(void);
 
