@@ -23,6 +23,9 @@ export const PLANS: Record<'full' | 'quick' | 'smoke', BenchPlan> = {
 	smoke: { reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64 },
 };
 
+/** Seconds the guest may take for each plan (its watchdog; test/qemu/bench.test.ts derives its own from it). */
+export const BENCH_SECONDS: Record<keyof typeof PLANS, number> = { full: 5400, quick: 900, smoke: 300 };
+
 /** Write results.md and the chart next to results.json. */
 export function report(results: BenchResults, dir: string): { md: string; svg: string; png: string } {
 	const md = join(dir, 'results.md');
@@ -59,7 +62,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		name: `bench-${mode}`,
 		scenario: 'bench',
 		memMB: 6144,
-		timeoutSec: mode === 'full' ? 5400 : 900,
+		timeoutSec: BENCH_SECONDS[mode],
 		env: {
 			BENCH_REPS: String(plan.reps),
 			BENCH_LEVELS: plan.levels.join(' '),

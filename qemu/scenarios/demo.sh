@@ -8,8 +8,11 @@ kts_brd 4 256
 
 kts_step "mdadm --create raid10 on /dev/ram0..3 with --bitmap=internal"
 mdadm --create /dev/md0 --run --level=10 --raid-devices=4 --bitmap=internal \
-	--assume-clean /dev/ram0 /dev/ram1 /dev/ram2 /dev/ram3
+	/dev/ram0 /dev/ram1 /dev/ram2 /dev/ram3
+# a new array: every chunk Unwritten, so the initial resync has nothing to do
+mdadm --wait /dev/md0 || true
 cat /proc/mdstat
+echo "md/bitmap_type: $(cat /sys/block/md0/md/bitmap_type)"
 
 kts_step "write 64 MiB of random data and read it back"
 head -c 64M /dev/urandom > /tmp/data

@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { bench, report } from '../../qemu/bench.js';
-import { BUILD } from '../../qemu/lib/guest.js';
+import { BENCH_SECONDS, bench, report } from '../../qemu/bench.js';
+import { BUILD, guestSeconds } from '../../qemu/lib/guest.js';
 
 test('make bench: the smoke plan runs in one boot and produces results, table and chart', async () => {
 	const dir = mkdtempSync(join(BUILD, 'bench-smoke-'));
@@ -28,4 +28,4 @@ test('make bench: the smoke plan runs in one boot and produces results, table an
 	const files = report(r, dir);
 	expect(readFileSync(files.md, 'utf8')).toMatch(/\| raid1 \| [\d.]+ \([\d.]+-[\d.]+\) \| [\d.]+ \([\d.]+-[\d.]+\) \| [\d.]+ \| - \|/);
 	expect(readFileSync(files.png).subarray(1, 4).toString()).toBe('PNG');
-}, 600_000);
+}, (guestSeconds({ name: 'bench', script: '', timeoutSec: BENCH_SECONDS.smoke }) + 60) * 1000);

@@ -10,11 +10,13 @@
 import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BUILD, type GuestResult, runGuest } from '../../qemu/lib/guest.js';
+import { BUILD, type GuestResult, guestSeconds, runGuest } from '../../qemu/lib/guest.js';
 import { checkRaid1, readMember } from '../../qemu/lib/mdimage.js';
 
 const ROUNDS = Number(process.env.KTS_CRASH_ROUNDS ?? 3);
 const IMAGE_MB = 128;
+/** Seconds a round's guest may take; the test's own timeout is all rounds' worst case. */
+const ROUND_SEC = 300;
 
 /** A reproducible random source, so a failing kill point can be replayed. */
 function rng(seed: number): () => number {
@@ -62,7 +64,7 @@ describe('crash consistency', () => {
 					scenario: 'crash-cycle',
 					args: [phase, level, String(offsetMB), String(sizeMB)],
 					disks,
-					timeoutSec: 300,
+					timeoutSec: ROUND_SEC,
 					...(phase === 'final' ? {} : { killWhen: (l: string) => l.includes('KTS-LOAD-RUNNING'), killAfterMs: delay }),
 				});
 				const context = `${log.join('\n')}\nround ${round} (${phase}, load on ${sizeMB} MiB at ${offsetMB} MiB, kill ${delay} ms after it started)`;
@@ -101,6 +103,6 @@ describe('crash consistency', () => {
 				expect(Math.abs(Number(a.events - b.events)), context).toBeLessThanOrEqual(1);
 			}
 			console.log(`raid${level} crash rounds:\n  ${log.join('\n  ')}`);
-		}, (ROUNDS + 1) * 300_000);
+		}, ((ROUNDS + 1) * guestSeconds({ name: 'crash', script: '', timeoutSec: ROUND_SEC }) + 60) * 1000);
 	}
 });
