@@ -11,6 +11,10 @@
 #                  with llbitmap=0; data and a spare replacement each time
 #   dmraid         a dm-raid raid1 (dmsetup, the raid target) under
 #                  llbitmap=1: it activates and passes I/O
+#   garbled        an llbitmap array whose first member's bitmap superblock
+#                  is garbled: assembly is refused, saying what to do, and
+#                  nothing is written; --update=no-bitmap and --grow
+#                  --bitmap=internal then give it a new bitmap, data intact
 set -e
 case_=$1 level=${2:-1}
 MB=24
@@ -143,6 +147,16 @@ migrate)
 	replace_all md0 /dev/ram0 /dev/ram1
 	kts_check "data on the spares" pattern_ok /dev/md0
 	kts_check "check: mismatch_cnt 0" test "$(check_pass md0)" = 0
+	kts_step "the replacements carry the bitmap: assembled from them alone"
+	mdadm --stop /dev/md0
+	mdadm --assemble /dev/md0 /dev/ram2 /dev/ram3 > /dev/null
+	kts_check "llbitmap from the new members" test "$(kind md0)" = llbitmap
+	kts_check "data intact" pattern_ok /dev/md0
+	# just assembled: auto-read-only, and md refuses bitmap changes (EBUSY)
+	# until it has looked for work to do
+	mdadm --readwrite /dev/md0
+	sleep 0.5
+	wait_idle md0
 	kts_step "and back: --grow --bitmap=none, llbitmap=0, --grow --bitmap=internal"
 	mdadm --grow /dev/md0 --bitmap=none
 	flip 0
@@ -174,6 +188,40 @@ dmraid)
 	kts_check "data reads back" pattern_ok /dev/mapper/r1
 	dmsetup remove r1
 	kts_result dmraid=1
+	;;
+garbled)
+	kts_load_md 1
+	kts_brd 2 64
+	create md0 1 /dev/ram0 /dev/ram1
+	pattern_write /dev/md0
+	mdadm --stop /dev/md0
+	kts_step "garble the bitmap superblock's magic on ram0"
+	sb=$(mdadm --examine /dev/ram0 | awk '/Super Offset/ { print $4 }')
+	bo=$(mdadm --examine /dev/ram0 | awk '/Internal Bitmap/ { print $4 }')
+	printf 'XXXX' | dd of=/dev/ram0 bs=1 seek=$(((sb + bo) * 512)) conv=notrunc status=none
+	md5_0=$(md5sum < /dev/ram0) md5_1=$(md5sum < /dev/ram1)
+	if mdadm --assemble /dev/md0 /dev/ram0 /dev/ram1 > /tmp/assemble.out 2>&1; then
+		kts_fail "assembled over a garbled bitmap superblock: $(kind md0)"
+	fi
+	cat /tmp/assemble.out
+	mdadm --stop /dev/md0 2> /dev/null || true
+	dmesg | grep "md/llbitmap: md0: no bitmap superblock where the array keeps its bitmap" ||
+		kts_fail "no message saying why and what to do"
+	kts_check "ram0 unchanged" test "$(md5sum < /dev/ram0)" = "$md5_0"
+	kts_check "ram1 unchanged" test "$(md5sum < /dev/ram1)" = "$md5_1"
+	kts_step "what the message says: --update=no-bitmap, then a new bitmap"
+	mdadm --assemble /dev/md0 --update=no-bitmap /dev/ram0 /dev/ram1 > /dev/null
+	kts_check "assembled without a bitmap" test "$(kind md0)" = none
+	mdadm --readwrite /dev/md0
+	sleep 0.5
+	wait_idle md0
+	mdadm --grow /dev/md0 --bitmap=internal
+	kts_result garbled_then="$(kind md0)" unwritten="$(kts_bits md0 unwritten)"
+	kts_check "a new lockless bitmap" test "$(kind md0)" = llbitmap
+	kts_check "no chunk Unwritten" test "$(kts_bits md0 unwritten)" = 0
+	kts_check "data intact" pattern_ok /dev/md0
+	mdadm --stop /dev/md0
+	kts_result garbled=1
 	;;
 *) kts_fail "unknown case $case_" ;;
 esac

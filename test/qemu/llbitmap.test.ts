@@ -48,6 +48,7 @@ const one = boot({
 		takeover('classic', '1'),
 		takeover('classic', '5'),
 		takeover('both'),
+		takeover('garbled'),
 	],
 });
 
@@ -147,6 +148,11 @@ describe('arrays md_mod.llbitmap did not create: the bitmap on the members decid
 		expect(s.results).toContainEqual(expect.objectContaining({ to_llbitmap: 'llbitmap' }));
 		expect(s.results).toContainEqual({ to_classic: 'bitmap' });
 		expect(s.results).toContainEqual({ migrated: 1 });
+	});
+
+	one.test('takeover-garbled', 'a garbled bitmap superblock on the first member: assembly refused with what to do, nothing written; --update=no-bitmap then --grow --bitmap=internal gives a new bitmap, no chunk Unwritten', (s) => {
+		expect(s.results).toContainEqual({ garbled_then: 'llbitmap', unwritten: 0 });
+		expect(s.results).toContainEqual({ garbled: 1 });
 	});
 
 	two.test('takeover-dmraid', 'dm-raid under llbitmap=1: the raid target activates and passes I/O (its bitmap is the classic one)', (s) => {
