@@ -31,7 +31,8 @@
 // Output: build/mdadm-tests/<timestamp>/results.{json,md}.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 import { BUILD, excerpt, guestSeconds, ROOT, runGuest, SLOWDOWN } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
@@ -133,6 +134,31 @@ const PER_TEST_SEC = 600;
 const BROKEN_SEC = 240;
 
 export const ADAPTED = join(BUILD, 'mdadm', 'adapted');
+/** qemu/llbitmap-examine.ts compiled to JavaScript for the guest's mdadm -X shim. */
+export const EXAMINE = join(BUILD, 'mdadm', 'examine', 'llbitmap-examine.js');
+
+/**
+ * Compile qemu/llbitmap-examine.ts and what it imports for the guest: the
+ * suite runs mdadm -X a few times a test, and node with the tsx loader
+ * took seconds a call in a 1-vCPU guest under TCG.
+ */
+function writeExamine(): void {
+	const out = dirname(EXAMINE);
+	for (const [src, dst] of [
+		['qemu/llbitmap-examine.ts', 'llbitmap-examine.js'],
+		['qemu/lib/mdimage.ts', 'lib/mdimage.js'],
+	]) {
+		const r = ts.transpileModule(readFileSync(join(ROOT, src), 'utf8'), {
+			compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+			fileName: src,
+			reportDiagnostics: true,
+		});
+		if (r.diagnostics?.length) throw new Error(`mdadm-tests: ${src}: ${ts.flattenDiagnosticMessageText(r.diagnostics[0].messageText, '\n')}`);
+		mkdirSync(dirname(join(out, dst)), { recursive: true });
+		writeFileSync(join(out, dst), r.outputText);
+	}
+	writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+}
 export const adapted = (test: string) => `${test}.llbitmap`;
 export const layoutCopy = (test: string, layout: string) => `${test}.layout-${layout}`;
 /** The suite's test a copy was made from. */
@@ -220,42 +246,55 @@ export interface RunOptions {
 /** Between two tests of a boot: what a test left behind must not leak into the next. */
 const RESET = 'mdadm.real -Ssq 2> /dev/null; losetup -D 2> /dev/null; true';
 
+/** One test of the suite in one mode: what a guest is dealt. */
+export interface Job {
+	test: string;
+	mode: Mode;
+}
+
+/** A job's step name in the guest (a test runs in both modes on one guest). */
+const stepName = (j: Job) => `m${j.mode}-${j.test}`;
+
 /**
- * Run `tests` (names as testsFor gives them, copies written) on one guest
- * with md_mod.llbitmap=`mode`, each test a step of the boot with its own
- * watchdog; past a test that hung or took the kernel down, the guest is
- * booted again for the rest. A kernel splat while a test ran, or in the
- * clean-up after it, fails that test; one in the set-up fails the run.
+ * Run `jobs` (tests as testsFor gives them, copies written) on one guest,
+ * each a step of the boot with its own watchdog that first sets
+ * md_mod.llbitmap to its mode; past a test that hung or took the kernel
+ * down, the guest is booted again for the rest. A kernel splat while a test
+ * ran, or in the clean-up after it, fails that test; one in the set-up
+ * fails the run.
  */
-async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {}): Promise<TestResult[]> {
+async function runMdadmTests(jobs: Job[], opts: RunOptions = {}): Promise<TestResult[]> {
 	const log = opts.log ?? console.log;
 	const perTest = opts.perTestSec ?? PER_TEST_SEC;
 	const perBroken = Math.min(perTest, opts.brokenSec ?? BROKEN_SEC);
 	// seconds under TCG; runGuest scales them for the debug kernel
 	const watchdogSec = (test: string) => (knownBroken(test) ? perBroken : (SLOW[baseTest(test)] ?? perTest));
 	const results: TestResult[] = [];
-	let remaining = [...tests];
+	let remaining = [...jobs];
 	let boot = 0;
+	const job = (name: string) => jobs.find((j) => stepName(j) === name)!;
 	while (remaining.length) {
 		boot++;
 		const r = await runGuest({
-			name: `mdadm-llbitmap${mode}-${opts.shard ?? 0}-${boot}`,
+			name: `mdadm-${opts.shard ?? 0}-${boot}`,
 			setup: readFileSync(join(ROOT, 'qemu/scenarios/mdadm-suite.sh'), 'utf8'),
 			reset: RESET,
-			steps: remaining.map((t) => ({ name: t, script: `kts_mdadm_test ${t}`, timeoutSec: watchdogSec(t) })),
-			env: { KTS_MDADM_MODE: String(mode), MDADM_SRC, MDADM_ADAPTED: ADAPTED },
+			steps: remaining.map((j) => ({ name: stepName(j), script: `kts_mdadm_mode ${j.mode} && kts_mdadm_test ${j.test}`, timeoutSec: watchdogSec(j.test) })),
+			env: { MDADM_SRC, MDADM_ADAPTED: ADAPTED, KTS_EXAMINE: EXAMINE },
 			memMB: 4096,
 			cpus: opts.cpus,
 			onStep: (s) => {
+				const { test, mode } = job(s.name);
 				const x = s.results.find((y) => 'test' in y);
-				const classic = mode === 1 && CLASSIC_ONLY[s.name] && x?.result === 'fail' ? ' (classic-only: must fail at its known check)' : '';
-				log(`mdadm-tests: llbitmap=${mode} ${s.name.padEnd(34)} ${String(x?.result ?? 'no result').padEnd(5)} ${Math.round(s.seconds)}s${classic}`);
+				const classic = mode === 1 && CLASSIC_ONLY[test] && x?.result === 'fail' ? ' (classic-only: must fail at its known check)' : '';
+				log(`mdadm-tests: llbitmap=${mode} ${test.padEnd(34)} ${String(x?.result ?? 'no result').padEnd(5)} ${Math.round(s.seconds)}s${classic}`);
 			},
 		});
 		const ran = r.steps.filter((s) => !s.notRun);
 		if (!ran.length || r.bootSplats.length)
 			throw new Error(`mdadm-tests: the guest did not get to the first test\n${r.failure ?? excerpt(r.log)}`);
 		for (const s of ran) {
+			const { test, mode } = job(s.name);
 			const x = s.results.find((y) => 'test' in y);
 			const splat = s.splats[0];
 			let result: Outcome;
@@ -263,23 +302,23 @@ async function runMdadmTests(tests: string[], mode: Mode, opts: RunOptions = {})
 			if (!x) {
 				// hung (the step's watchdog) or took the kernel down
 				result = s.timedOut ? 'timeout' : 'crash';
-				const why = [splat && `kernel: ${splat}`, s.timedOut ? `no end after ${watchdogSec(s.name) * SLOWDOWN} s${watchdogSec(s.name) < perTest ? ' (known broken)' : ''}` : s.failure?.split('\n')[0]]
+				const why = [splat && `kernel: ${splat}`, s.timedOut ? `no end after ${watchdogSec(test) * SLOWDOWN} s${watchdogSec(test) < perTest ? ' (known broken)' : ''}` : s.failure?.split('\n')[0]]
 					.filter(Boolean)
 					.join('; ');
 				firstError = `${why} (log: ${r.logPath})`;
-				log(`mdadm-tests: llbitmap=${mode} ${s.name.padEnd(34)} ${result.toUpperCase()}: ${why}; booting again for the rest`);
+				log(`mdadm-tests: llbitmap=${mode} ${test.padEnd(34)} ${result.toUpperCase()}: ${why}; booting again for the rest`);
 			} else {
 				result = splat ? 'fail' : (x.result as Outcome);
 				firstError = splat ? `kernel: ${splat}` : String(x.first_error ?? '');
 			}
-			const classic = mode === 1 ? CLASSIC_ONLY[s.name] : undefined;
+			const classic = mode === 1 ? CLASSIC_ONLY[test] : undefined;
 			if (classic && result === 'fail' && classic.error.test(firstError)) {
 				result = 'expected';
 				firstError = `expected: ${classic.why} (${firstError})`;
 			}
-			results.push({ test: s.name, mode, result, seconds: Math.round(s.seconds), firstError, knownBroken: knownBroken(s.name) });
+			results.push({ test, mode, result, seconds: Math.round(s.seconds), firstError, knownBroken: knownBroken(test) });
 		}
-		remaining = r.steps.filter((s) => s.notRun).map((s) => s.name);
+		remaining = r.steps.filter((s) => s.notRun).map((s) => job(s.name));
 	}
 	return results;
 }
@@ -348,31 +387,25 @@ function publishedResults(): TestResult[] {
 }
 
 /**
- * Run `tests` in each of `modes` on `jobs` guests at once: each mode's
- * tests are dealt to jobs/modes guests by `deal`, with the published run's
- * times. Results come back in the order of `modes` and `tests`.
+ * Run `tests` in each of `modes` on `jobs` guests at once: every (mode,
+ * test) job is dealt by `deal`, with the published run's times, so the
+ * guests finish together whichever mode is slower (a guest switches
+ * md_mod.llbitmap between its tests). Results come back in the order of
+ * `modes` and `tests`.
  */
 export async function runMdadmSuite(tests: string[], modes: Mode[], jobs: number, opts: RunOptions = {}): Promise<TestResult[]> {
 	if (!existsSync(join(MDADM_SRC, 'mdadm'))) throw new Error(`mdadm-tests: ${MDADM_SRC}/mdadm is missing; run make mdadm-tests (scripts/mdadm-src.sh)`);
 	writeAdapted(tests);
-	const perMode = Math.max(1, Math.floor(jobs / modes.length));
+	writeExamine();
 	const at = (r: TestResult) => testsFor(tests, r.mode).indexOf(r.test);
-	const shards: { mode: Mode; shard: number; tests: string[] }[] = [];
+	const all: Job[] = modes.flatMap((mode) => testsFor(tests, mode).map((test) => ({ test, mode })));
 	const estimate = opts.estimate ?? estimates(publishedResults());
-	for (const mode of modes) {
-		const dealt = deal(testsFor(tests, mode), perMode, (t) => estimate(t, mode));
-		for (const [shard, list] of dealt.entries()) if (list.length) shards.push({ mode, shard, tests: list });
-	}
-	// `jobs` guests at a time, each taking the next shard when one is done
-	const results: TestResult[] = [];
-	let next = 0;
-	const worker = async () => {
-		while (next < shards.length) {
-			const s = shards[next++];
-			results.push(...(await runMdadmTests(s.tests, s.mode, { ...opts, shard: s.shard })));
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(jobs, shards.length) }, worker));
+	const names = all.map(stepName);
+	const dealt = deal(names, jobs, (n) => {
+		const j = all[names.indexOf(n)];
+		return estimate(j.test, j.mode);
+	}).map((list) => list.map((n) => all[names.indexOf(n)]));
+	const results = (await Promise.all(dealt.filter((list) => list.length).map((list, shard) => runMdadmTests(list, { ...opts, shard })))).flat();
 	return results.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode) || at(a) - at(b));
 }
 

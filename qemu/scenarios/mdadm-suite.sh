@@ -1,10 +1,9 @@
 # mdadm-suite: the set-up for mdadm's own test suite (build/mdadm/src, from
-# Debian's source package) in the guest, md_mod.llbitmap=$KTS_MDADM_MODE.
-# qemu/mdadm-tests.ts runs each test as a step of its own
-# (`kts_mdadm_test NAME`: `./test --tests=NAME`, fresh loop devices), so
-# each has its own watchdog, results and kernel splats.
+# Debian's source package) in the guest. qemu/mdadm-tests.ts runs each test
+# as a step of its own (`kts_mdadm_mode MODE && kts_mdadm_test NAME`:
+# md_mod.llbitmap=MODE, then `./test --tests=NAME` on fresh loop devices),
+# so each has its own watchdog, results and kernel splats.
 set -e
-mode=${KTS_MDADM_MODE:?}
 src=${MDADM_SRC:?}
 logs=$KTS_OUT/mdadm-logs
 mkdir -p "$logs"
@@ -19,14 +18,10 @@ cp "$KTS_ROOT/qemu/guest/mdadm-shim" /usr/local/sbin/mdadm
 printf '#!/bin/sh\n# stand-in: no systemd in the guest\nexit 0\n' > /usr/local/sbin/systemctl
 chmod +x /usr/local/sbin/systemctl
 export PATH=/usr/local/sbin:$PATH
-# md_mod.llbitmap stays MODE when a test reloads md
 mkdir -p /etc/modprobe.d
-echo "options md_mod llbitmap=$mode" > /etc/modprobe.d/kts-md.conf
 modprobe loop max_loop=16 || kts_fail "modprobe loop"
-kts_load_md "$mode"
-[[ $(cat /sys/module/md_mod/parameters/llbitmap) == "$([[ $mode == 1 ]] && echo Y || echo N)" ]] ||
-	kts_fail "md_mod.llbitmap is not $mode"
-echo "mdadm-suite: mdadm $(mdadm --version 2>&1 | cut -d' ' -f3), llbitmap=$mode"
+kts_load_md 0
+echo "mdadm-suite: mdadm $(mdadm --version 2>&1 | cut -d' ' -f3)"
 
 cd "$src"
 # adapted copies of tests with a classic-bitmap-only check (NAME.llbitmap,
@@ -42,6 +37,17 @@ size=$(sed -n 's/^size=\([0-9]*\)$/\1/p' tests/func.sh)
 ddfsize=$(sed -n 's/^ddfsize=\([0-9]*\)$/\1/p' tests/func.sh)
 [[ $size && $ddfsize ]] || kts_fail "no size= / ddfsize= in $src/tests/func.sh"
 set +e
+
+# kts_mdadm_mode MODE: md_mod.llbitmap=MODE for the next test, also when
+# the test reloads md
+kts_mdadm_mode() {
+	echo "options md_mod llbitmap=$1" > /etc/modprobe.d/kts-md.conf
+	modprobe md-mod && echo "$1" > /sys/module/md_mod/parameters/llbitmap || return 1
+	[[ $(cat /sys/module/md_mod/parameters/llbitmap) == "$([[ $1 == 1 ]] && echo Y || echo N)" ]] || {
+		echo "md_mod.llbitmap is not $1"
+		return 1
+	}
+}
 
 # kts_mdadm_test NAME: one test of the suite; its verdict, time and first
 # error as a result line.

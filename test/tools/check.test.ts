@@ -16,6 +16,8 @@ describe('make check phases', () => {
 	test('the Node-only tests run before any kernel is built; the debug kernel last, and only with its tests', () => {
 		const names = phases('all').map((p) => p.name);
 		expect(names.indexOf('Node tests')).toBeLessThan(names.indexOf('kernel'));
+		// the cheap gates fail before any guest boots
+		expect(names.indexOf('C quality gates')).toBeLessThan(names.indexOf('guest tests'));
 		expect(names.slice(-3)).toEqual(['kernel (debug)', 'modules (debug)', 'debug tests']);
 		expect(phases('no-debug').map((p) => p.name)).not.toContain('kernel (debug)');
 		expect(phases('debug-only').map((p) => p.name)).toEqual(['kernel (debug)', 'modules (debug)', 'debug tests']);
@@ -25,16 +27,18 @@ describe('make check phases', () => {
 		expect(debug.env.KTS_FLAVOUR).toBe('debug');
 	});
 
-	test("vitest's JSON report gives seconds per file, in the order they ran", () => {
+	test("vitest's JSON report gives seconds per file, in the order they ran, with their hooks", () => {
 		const json = {
+			startTime: 500,
 			testResults: [
-				{ name: `${process.cwd()}/test/b.test.ts`, startTime: 5000, endTime: 6500, status: 'passed' },
+				// its tests started after a 700 s beforeAll (the mdadm suite's)
+				{ name: `${process.cwd()}/test/b.test.ts`, startTime: 705_000, endTime: 706_500, status: 'passed' },
 				{ name: `${process.cwd()}/test/a.test.ts`, startTime: 1000, endTime: 4960, status: 'passed' },
 			],
 		};
 		expect(Object.entries(fileTimes(json, ' (debug)'))).toEqual([
-			['test/a.test.ts (debug)', 4],
-			['test/b.test.ts (debug)', 1.5],
+			['test/a.test.ts (debug)', 4.5],
+			['test/b.test.ts (debug)', 701.5],
 		]);
 	});
 
