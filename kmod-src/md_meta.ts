@@ -93,6 +93,36 @@ function md_meta_sector(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>, sector: sector_t)
 	return sector_t(loff_t(rdev.sb_start) + mddev.bitmap_info.offset) + sector;
 }
 
+/** Whether sectors [a, a + n) and [b, b + m) share one. */
+function md_meta_overlaps(a: loff_t, n: loff_t, b: loff_t, m: loff_t): bool {
+	return a < b + m && b < a + n;
+}
+
+/**
+ * md_meta_fits - whether meta disk sectors miss a member's data
+ * @mddev: the array
+ * @rdev: the member
+ * @first: the first sector of the meta disk
+ * @sectors: how many
+ *
+ * On @rdev, the sectors must lie clear of its superblock and of its data,
+ * where it is and where a reshape moves it: the checks the classic bitmap
+ * makes before each write. A superblock that says otherwise is corrupt.
+ * @global
+ */
+export function md_meta_fits(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>, first: sector_t, sectors: sector_t): bool {
+	const start = loff_t(rdev.sb_start) + mddev.bitmap_info.offset + loff_t(first);
+	const len = loff_t(sectors);
+	const sb_len = loff_t((rdev.sb_size + 511) >> 9);
+	const data_len = loff_t(mddev.dev_sectors);
+
+	if (start < 0)
+		return false;
+	return !md_meta_overlaps(start, len, loff_t(rdev.sb_start), sb_len) &&
+		!md_meta_overlaps(start, len, loff_t(rdev.data_offset), data_len) &&
+		!md_meta_overlaps(start, len, loff_t(rdev.new_data_offset), data_len);
+}
+
 /** A member that is part of the array and has not failed. */
 function md_meta_writable(rdev: Ptr<md_rdev>): bool {
 	return rdev.raid_disk >= 0 && !test_bit(Faulty, rdev.flags);
@@ -136,13 +166,25 @@ function md_meta_end_write(bio: Ptr<bio>): void {
 	bio_endio(parent);
 }
 
-/** Write to every member that is part of the array. */
+/**
+ * Write to every member that is part of the array. A member whose bitmap
+ * would land on its data (a spare whose superblock places its data there:
+ * the array's members were checked when the bitmap was loaded) is failed
+ * instead.
+ */
 function md_meta_write(meta: Ptr<md_meta>, parent: Ptr<bio>): void {
+	const mddev = meta.mddev;
+
 	/* cleared by the first member that succeeds */
 	parent.bi_status = BLK_STS_IOERR;
-	for (const rdev of rdev_for_each(meta.mddev)) {
+	for (const rdev of rdev_for_each(mddev)) {
 		if (!md_meta_writable(rdev))
 			continue;
+		if (!md_meta_fits(mddev, rdev, parent.bi_iter.bi_sector, sector_t(bio_sectors(parent)))) {
+			pr_err('md/llbitmap: %s: the bitmap would overwrite data or the superblock of %pg: failing it\n', mdname(mddev), rdev.bdev);
+			md_error(mddev, rdev);
+			continue;
+		}
 		const ctx = md_meta_clone_to(meta, parent, rdev);
 
 		if (!ctx)

@@ -1054,6 +1054,29 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 }
 
 /*
+ * Refuse a bitmap whose first `sectors` would lie on the data or the
+ * superblock of a member (a corrupt bitmap offset or data offset): it
+ * would overwrite them. Spares are checked as they join (md_meta_write).
+ */
+static int llbitmap_check_placement(struct llbitmap *bitmap, sector_t sectors)
+{
+	struct mddev *mddev = bitmap->mddev;
+	int ret = 0;
+	struct md_rdev *rdev;
+
+	rdev_for_each(rdev, mddev) {
+		if (rdev->raid_disk < 0 || test_bit(Faulty, &rdev->flags) ||
+		    md_meta_fits(mddev, rdev, 0, sectors))
+			continue;
+		pr_err("md/llbitmap: %s: a bitmap of %llu sectors at %lld from the superblock would overwrite data or the superblock of %pg (data at %llu): not assembling\n",
+		       mdname(mddev), sectors, mddev->bitmap_info.offset,
+		       rdev->bdev, rdev->data_offset);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/*
  * Read the bitmap from the members. What the first in-sync member holds
  * decides: a lockless bitmap is loaded; a superblock mdadm has just
  * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
@@ -1078,6 +1101,11 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	/* the superblock tells how large the bitmap is: read it alone first */
 	if (bytes < bitmap->io_size)
 		bytes = bitmap->io_size;
+	ret = llbitmap_check_placement(bitmap, bytes >> SECTOR_SHIFT);
+	if (ret) {
+		__free_page(page0);
+		return ret;
+	}
 	md_meta_set_capacity(mddev, bytes >> SECTOR_SHIFT);
 	ret = llbitmap_read_page(bitmap, 0, page0, bytes);
 	if (ret) {
@@ -1132,6 +1160,11 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 		       mdname(mddev), bitmap->space, min_space);
 		__free_page(page0);
 		return -ENOSPC;
+	}
+	ret = llbitmap_check_placement(bitmap, bitmap->space);
+	if (ret) {
+		__free_page(page0);
+		return ret;
 	}
 	md_meta_set_capacity(mddev, bitmap->space);
 	/* now the rest of page 0 */

@@ -9,8 +9,11 @@
 
 #include <linux/types.h>
 
+struct md_rdev;
 struct mddev;
 
+bool md_meta_fits(struct mddev *mddev, struct md_rdev *rdev, sector_t first,
+		  sector_t sectors);
 int md_alloc_meta_file(struct mddev *mddev);
 void md_free_meta_file(struct mddev *mddev);
 void md_meta_set_capacity(struct mddev *mddev, sector_t sectors);

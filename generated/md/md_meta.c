@@ -59,6 +59,39 @@ static sector_t md_meta_sector(struct mddev *mddev, struct md_rdev *rdev,
 	       sector;
 }
 
+/* Whether sectors [a, a + n) and [b, b + m) share one. */
+static bool md_meta_overlaps(loff_t a, loff_t n, loff_t b, loff_t m)
+{
+	return a < b + m && b < a + n;
+}
+
+/*
+ * md_meta_fits - whether meta disk sectors miss a member's data
+ * @mddev: the array
+ * @rdev: the member
+ * @first: the first sector of the meta disk
+ * @sectors: how many
+ *
+ * On @rdev, the sectors must lie clear of its superblock and of its data,
+ * where it is and where a reshape moves it: the checks the classic bitmap
+ * makes before each write. A superblock that says otherwise is corrupt.
+ */
+bool md_meta_fits(struct mddev *mddev, struct md_rdev *rdev, sector_t first,
+		  sector_t sectors)
+{
+	loff_t start = (loff_t)rdev->sb_start + mddev->bitmap_info.offset +
+		       (loff_t)first;
+	loff_t len = (loff_t)sectors;
+	loff_t sb_len = (loff_t)((rdev->sb_size + 511) >> 9);
+	loff_t data_len = (loff_t)mddev->dev_sectors;
+
+	if (start < 0)
+		return false;
+	return !md_meta_overlaps(start, len, rdev->sb_start, sb_len) &&
+	       !md_meta_overlaps(start, len, rdev->data_offset, data_len) &&
+	       !md_meta_overlaps(start, len, rdev->new_data_offset, data_len);
+}
+
 /* A member that is part of the array and has not failed. */
 static bool md_meta_writable(struct md_rdev *rdev)
 {
@@ -111,18 +144,31 @@ static void md_meta_end_write(struct bio *bio)
 	bio_endio(parent);
 }
 
-/* Write to every member that is part of the array. */
+/*
+ * Write to every member that is part of the array. A member whose bitmap
+ * would land on its data (a spare whose superblock places its data there:
+ * the array's members were checked when the bitmap was loaded) is failed
+ * instead.
+ */
 static void md_meta_write(struct md_meta *meta, struct bio *parent)
 {
+	struct mddev *mddev = meta->mddev;
 	struct md_rdev *rdev;
 
 	/* cleared by the first member that succeeds */
 	parent->bi_status = BLK_STS_IOERR;
-	rdev_for_each(rdev, meta->mddev) {
+	rdev_for_each(rdev, mddev) {
 		struct md_meta_clone *ctx;
 
 		if (!md_meta_writable(rdev))
 			continue;
+		if (!md_meta_fits(mddev, rdev, parent->bi_iter.bi_sector,
+				  bio_sectors(parent))) {
+			pr_err("md/llbitmap: %s: the bitmap would overwrite data or the superblock of %pg: failing it\n",
+			       mdname(mddev), rdev->bdev);
+			md_error(mddev, rdev);
+			continue;
+		}
 		ctx = md_meta_clone_to(meta, parent, rdev);
 		if (!ctx)
 			continue;

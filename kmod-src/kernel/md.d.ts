@@ -69,7 +69,11 @@ export declare class md_rdev {
 	flags: Bits;
 	raid_disk: int;
 	sb_start: sector_t;
+	/** Bytes of the superblock at sb_start. */
+	sb_size: int;
 	data_offset: sector_t;
+	/** Where a reshape moves the data to (data_offset when none). */
+	new_data_offset: sector_t;
 	/** IO in flight to this member: it cannot be removed meanwhile. */
 	nr_pending: atomic_t;
 }

@@ -2,12 +2,12 @@
  * The superblock (the first 1 KiB of the bitmap, BITMAP_MAGIC, version 6),
  * the bitmap's geometry, and reading the bitmap when it is created.
  */
-import { set_bit } from '../kernel/bitops';
+import { set_bit, test_bit } from '../kernel/bitops';
 import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
 import { EINVAL, EMEDIUMTYPE, ENOMEM, ENOSPC } from '../kernel/errno';
 import { BITMAP_MAGIC, type bitmap_super_t } from '../kernel/md-bitmap';
 import { SECTOR_SHIFT } from '../kernel/blkdev';
-import { MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
+import { Faulty, MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
 import { __free_page, alloc_page, kmap_local_page, kunmap_local, type page, page_address, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
 import { init_waitqueue_head } from '../kernel/wait';
 import { percpu_ref_exit, percpu_ref_init, PERCPU_REF_ALLOW_REINIT } from '../kernel/percpu-refcount';
@@ -16,7 +16,7 @@ import { __GFP_ZERO, GFP_NOIO, kcalloc, kfree, kzalloc } from '../kernel/slab';
 import { memcmp, memcpy, memset } from '../kernel/string';
 import { is_power_of_2 } from '../kernel/bitops';
 import { type bool, type int, loff_t, type Ptr, ptr_to, sector_t, size_t, u32, uint, ulong } from '../kernel/types';
-import { md_meta_set_capacity } from '../md_meta';
+import { md_meta_fits, md_meta_set_capacity } from '../md_meta';
 import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_page_bytes, llbitmap_read_page } from './io';
 import {
 	BITMAP_DATA_OFFSET,
@@ -322,6 +322,25 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
 }
 
 /**
+ * Refuse a bitmap whose first `sectors` would lie on the data or the
+ * superblock of a member (a corrupt bitmap offset or data offset): it
+ * would overwrite them. Spares are checked as they join (md_meta_write).
+ */
+function llbitmap_check_placement(bitmap: Ptr<llbitmap>, sectors: sector_t): int {
+	const mddev = bitmap.mddev;
+	let ret: int = 0;
+
+	for (const rdev of rdev_for_each(mddev)) {
+		if (rdev.raid_disk < 0 || test_bit(Faulty, rdev.flags) || md_meta_fits(mddev, rdev, 0n, sectors))
+			continue;
+		pr_err('md/llbitmap: %s: a bitmap of %llu sectors at %lld from the superblock would overwrite data or the superblock of %pg (data at %llu): not assembling\n',
+			mdname(mddev), sectors, mddev.bitmap_info.offset, rdev.bdev, rdev.data_offset);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/**
  * Read the bitmap from the members. What the first in-sync member holds
  * decides: a lockless bitmap is loaded; a superblock mdadm has just
  * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
@@ -340,6 +359,11 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	/* the superblock tells how large the bitmap is: read it alone first */
 	if (bytes < bitmap.io_size)
 		bytes = bitmap.io_size;
+	ret = llbitmap_check_placement(bitmap, sector_t(bytes >>> SECTOR_SHIFT));
+	if (ret) {
+		__free_page(page0);
+		return ret;
+	}
 	md_meta_set_capacity(mddev, sector_t(bytes >>> SECTOR_SHIFT));
 	ret = llbitmap_read_page(bitmap, 0, page0, bytes);
 	if (ret) {
@@ -390,6 +414,11 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 		pr_err('md/llbitmap: %s: no space for a bitmap: %lu sectors, %lu needed\n', mdname(mddev), bitmap.space, min_space);
 		__free_page(page0);
 		return -ENOSPC;
+	}
+	ret = llbitmap_check_placement(bitmap, bitmap.space);
+	if (ret) {
+		__free_page(page0);
+		return ret;
 	}
 	md_meta_set_capacity(mddev, bitmap.space);
 	/* now the rest of page 0 */

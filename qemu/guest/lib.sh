@@ -134,3 +134,29 @@ kts_reset() {
 		[[ -f /sys/module/$m/refcnt ]] && echo -n "$m "; done)
 	[[ -z $left ]] || { echo "modules still loaded: $left"; return 1; }
 }
+
+# kts_sb1_set DEV BYTE SIZE VALUE : set the SIZE-byte little-endian field at
+# BYTE of DEV's md v1.x superblock to VALUE (negative values wrap) and
+# recompute the superblock's checksum as md and mdadm do: a member with a
+# corrupt superblock that both accept.
+kts_sb1_set() {
+	local dev=$1 at=$2 size=$3 val=$4 base i le="" sum=0 w max_dev len
+	base=$(($(mdadm --examine "$dev" | awk '/Super Offset/ { print $4 }') * 512))
+	((base > 0)) || kts_fail "no v1.x superblock on $dev"
+	_kts_le() { local v=$1 n=$2 j out=""; for ((j = 0; j < n; j++)); do out+=$(printf '\\x%02x' $(((v >> (8 * j)) & 255))); done; echo "$out"; }
+	# shellcheck disable=SC2059
+	printf "$(_kts_le "$val" "$size")" | dd of="$dev" bs=1 seek=$((base + at)) conv=notrunc status=none
+	printf '\x00\x00\x00\x00' | dd of="$dev" bs=1 seek=$((base + 216)) conv=notrunc status=none
+	max_dev=$(dd if="$dev" bs=1 skip=$((base + 220)) count=4 status=none | od -An -tu4 | tr -d ' ')
+	len=$((256 + 2 * max_dev))
+	for w in $(dd if="$dev" bs=1 skip=$base count=$((len / 4 * 4)) status=none | od -An -v -tu4); do
+		sum=$((sum + w))
+	done
+	if ((len % 4)); then
+		sum=$((sum + $(dd if="$dev" bs=1 skip=$((base + len / 4 * 4)) count=2 status=none | od -An -tu2 | tr -d ' ')))
+	fi
+	sum=$(((sum & 0xffffffff) + (sum >> 32)))
+	# shellcheck disable=SC2059
+	printf "$(_kts_le "$sum" 4)" | dd of="$dev" bs=1 seek=$((base + 216)) conv=notrunc,fsync status=none
+	mdadm --examine "$dev" | grep -q 'Checksum.*correct' || kts_fail "checksum of $dev's superblock not rewritten"
+}

@@ -33,6 +33,10 @@ const takeover = (kase: string, level?: string, timeoutSec = 240): Step => ({
 	timeoutSec,
 });
 
+/** Members whose superblock puts the bitmap on their data (qemu/scenarios/llbitmap-placement.sh). */
+const PLACEMENT = ['v1.2', 'v1.0', 'spare'] as const;
+const placement: Step[] = PLACEMENT.map((kase) => ({ name: `placement-${kase}`, scenario: 'llbitmap-placement', args: [kase], timeoutSec: 180 }));
+
 const cycle = (mode: '0' | '1'): Step[] =>
 	LEVELS.map(([level, disks]) => ({ name: `cycle-r${level}-llbitmap${mode}`, scenario: 'md-cycle', args: [mode, level, String(disks)], timeoutSec: 120 }));
 
@@ -63,6 +67,7 @@ const two = boot({
 		takeover('classic', '10'),
 		takeover('migrate', undefined, 300),
 		takeover('dmraid'),
+		...placement,
 	],
 });
 
@@ -157,5 +162,17 @@ describe('arrays md_mod.llbitmap did not create: the bitmap on the members decid
 
 	two.test('takeover-dmraid', 'dm-raid under llbitmap=1: the raid target activates and passes I/O (its bitmap is the classic one)', (s) => {
 		expect(s.results).toContainEqual({ dmraid: 1 });
+	});
+});
+
+describe('a superblock that puts the bitmap on the data: nothing is written there', () => {
+	for (const meta of ['1.2', '1.0'])
+		two.test(`placement-v${meta}`, `metadata ${meta}: a bitmap offset into the data is refused, the data region byte-identical; no-bitmap then a new bitmap recovers`, (s) => {
+			expect(s.results).not.toContainEqual({ assembled_over_data: 1 });
+			expect(s.results).toContainEqual({ [`refused_${meta}`]: 1 });
+		});
+
+	two.test('placement-spare', 'a spare whose data offset lies on the bitmap is failed when it joins, not written over', (s) => {
+		expect(s.results).toContainEqual({ spare_failed: 1 });
 	});
 });

@@ -132,6 +132,7 @@ export class SimArray {
 			r.raid_disk = i;
 			r.sb_start = SB_START;
 			r.data_offset = DATA_OFFSET;
+			r.new_data_offset = DATA_OFFSET;
 			set_bit(In_sync, r.flags);
 			this.rdevs.push(r);
 		}

@@ -61,7 +61,9 @@ export class md_rdev {
 	flags = new Bits();
 	raid_disk = 0;
 	sb_start = 0n;
+	sb_size = 512;
 	data_offset = 0n;
+	new_data_offset = 0n;
 	nr_pending = new atomic_t();
 }
 export class attribute {}
