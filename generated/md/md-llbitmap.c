@@ -87,8 +87,6 @@ enum llbitmap_action {
 	BitmapActionCount,
 };
 
-static bool llbitmap_wanted(void);
-
 /*
  * The state machine: the state a chunk moves to, or BitNone.
  * Two rules on top of it (llbitmap_apply()): on a degraded array a new
@@ -184,6 +182,11 @@ enum llbitmap_flag {
 	LLBitmapStale,
 	/* Being destroyed: no new daemon work. */
 	LLBitmapShutdown,
+	/*
+	 * Chunks of the whole array need sync: the daemon asks md until none
+	 * do.
+	 */
+	LLBitmapNeedSync,
 };
 
 /* One page of the bitmap. */
@@ -334,6 +337,27 @@ static bool llbitmap_write_if(struct llbitmap *llbitmap,
 }
 
 /*
+ * Chunks of an array that is whole need sync: have md resync it, which
+ * visits exactly those chunks (start_sync). MD_RECOVERY_NEEDED alone
+ * starts nothing on an array md believes in sync, and raid4/5/6 build
+ * parity only from resync_offset on (analyse_stripe()): the resync must
+ * start from 0, as md's own for an array that was not stopped cleanly.
+ * While another sync runs (its end sets resync_offset) the daemon asks
+ * again afterwards, as it does until no chunk needs sync.
+ */
+static void llbitmap_kick_sync(struct llbitmap *llbitmap)
+{
+	struct mddev *mddev = llbitmap->mddev;
+
+	set_bit(LLBitmapNeedSync, &llbitmap->flags);
+	if (test_bit(MD_RECOVERY_RUNNING, &mddev->recovery))
+		return;
+	WRITE_ONCE(mddev->resync_offset, 0);
+	set_bit(MD_RECOVERY_NEEDED, &mddev->recovery);
+	md_wakeup_thread(mddev->thread);
+}
+
+/*
  * Apply an action to chunks [start, end] (clamped to the bitmap) and return
  * the last new state, BitNone if nothing changed. Producing NeedSync on a
  * healthy array asks md for a resync.
@@ -391,10 +415,8 @@ static enum llbitmap_state llbitmap_apply(struct llbitmap *llbitmap,
 		if (state == BitNeedSync)
 			need_sync = true;
 	}
-	if (need_sync && !degraded) {
-		set_bit(MD_RECOVERY_NEEDED, &mddev->recovery);
-		md_wakeup_thread(mddev->thread);
-	}
+	if (need_sync && !degraded)
+		llbitmap_kick_sync(llbitmap);
 	return state;
 }
 
@@ -692,6 +714,28 @@ static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 	}
 }
 
+/*
+ * A sync asked for may not have run (another sync was running, or ended
+ * and cleared the request): ask again while chunks of the whole array
+ * need it.
+ */
+static void llbitmap_check_need_sync(struct llbitmap *bitmap)
+{
+	struct mddev *mddev = bitmap->mddev;
+	unsigned int chunk;
+
+	if (!test_bit(LLBitmapNeedSync, &bitmap->flags) || mddev->degraded ||
+	    test_bit(MD_RECOVERY_RUNNING, &mddev->recovery))
+		return;
+	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
+		if (llbitmap_read(bitmap, chunk) == BitNeedSync) {
+			llbitmap_kick_sync(bitmap);
+			return;
+		}
+	}
+	clear_bit(LLBitmapNeedSync, &bitmap->flags);
+}
+
 static void llbitmap_daemon_fn(struct work_struct *work)
 {
 	struct llbitmap *bitmap = container_of(to_delayed_work(work),
@@ -699,6 +743,7 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 
 	if (test_bit(LLBitmapShutdown, &bitmap->flags))
 		return;
+	llbitmap_check_need_sync(bitmap);
 	llbitmap_clean(bitmap, false);
 	queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
 			   bitmap->daemon_sleep * (unsigned long)HZ);
@@ -1075,6 +1120,8 @@ static int llbitmap_check_placement(struct llbitmap *bitmap, sector_t sectors)
 	}
 	return ret;
 }
+
+static bool llbitmap_wanted(void);
 
 /*
  * Read the bitmap from the members. What the first in-sync member holds
@@ -1525,12 +1572,9 @@ static int llbitmap_load(struct mddev *mddev)
 		pr_info("md/llbitmap: %s: %u of %u chunks need resync\n",
 			mdname(mddev), need, bitmap->chunks);
 	llbitmap_flush_dirty(bitmap);
-	/* md believes the array clean; the bitmap knows better */
-	if (need_sync && !mddev->degraded && mddev->resync_offset == MaxSector) {
-		mddev->resync_offset = 0;
-		set_bit(MD_RECOVERY_NEEDED, &mddev->recovery);
-		md_wakeup_thread(mddev->thread);
-	}
+	/* md may believe the array clean; the bitmap knows better */
+	if (need_sync && !mddev->degraded)
+		llbitmap_kick_sync(bitmap);
 	queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
 			   bitmap->daemon_sleep * (unsigned long)HZ);
 	return 0;

@@ -49,8 +49,6 @@ struct md_meta_clone {
 	struct bio bio;
 };
 
-static void md_meta_end_read(struct bio *bio);
-
 /* Where sector `sector` of the meta disk lives on `rdev`. */
 static sector_t md_meta_sector(struct mddev *mddev, struct md_rdev *rdev,
 			       sector_t sector)
@@ -197,6 +195,8 @@ static struct md_rdev *md_meta_next_reader(struct mddev *mddev,
 	}
 	return NULL;
 }
+
+static void md_meta_end_read(struct bio *bio);
 
 /* Read from the first in-sync member after `prev`; fail when none is left. */
 static void md_meta_read_from(struct md_meta *meta, struct bio *parent,

@@ -7,7 +7,7 @@
 import { clear_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
 import { READ_ONCE } from '../kernel/compiler';
 import { HZ, jiffies, time_before } from '../kernel/jiffies';
-import { md_bitmap_wq, mdname } from '../kernel/md';
+import { md_bitmap_wq, MD_RECOVERY_RUNNING, mdname } from '../kernel/md';
 import { PAGE_SHIFT } from '../kernel/mm';
 import { pr_warn } from '../kernel/printk';
 import { container_of } from '../kernel/stddef';
@@ -19,12 +19,14 @@ import {
 	llbitmap,
 	llbitmap_apply,
 	llbitmap_flag,
+	llbitmap_kick_sync,
 	llbitmap_page_flag,
 	llbitmap_pctl,
+	llbitmap_read,
 	llbitmap_resume,
 	llbitmap_suspend,
 } from './llbitmap';
-import { llbitmap_action } from './state';
+import { llbitmap_action, llbitmap_state } from './state';
 
 /** Apply an action to the chunks whose state bytes live in page `idx`. */
 export function llbitmap_apply_page(bitmap: Ptr<llbitmap>, idx: uint, action: llbitmap_action): void {
@@ -68,11 +70,32 @@ export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
 	}
 }
 
+/**
+ * A sync asked for may not have run (another sync was running, or ended
+ * and cleared the request): ask again while chunks of the whole array
+ * need it.
+ */
+function llbitmap_check_need_sync(bitmap: Ptr<llbitmap>): void {
+	const mddev = bitmap.mddev;
+
+	if (!test_bit(llbitmap_flag.LLBitmapNeedSync, bitmap.flags) || mddev.degraded ||
+	    test_bit(MD_RECOVERY_RUNNING, mddev.recovery))
+		return;
+	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++) {
+		if (llbitmap_read(bitmap, chunk) === llbitmap_state.BitNeedSync) {
+			llbitmap_kick_sync(bitmap);
+			return;
+		}
+	}
+	clear_bit(llbitmap_flag.LLBitmapNeedSync, bitmap.flags);
+}
+
 export function llbitmap_daemon_fn(work: Ptr<work_struct>): void {
 	const bitmap = container_of(to_delayed_work(work), llbitmap, 'daemon_work');
 
 	if (test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
 		return;
+	llbitmap_check_need_sync(bitmap);
 	llbitmap_clean(bitmap, false);
 	queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
 }

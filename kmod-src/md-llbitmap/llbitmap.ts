@@ -7,7 +7,7 @@ import { atomic64_t, atomic_t, cmpxchg, smp_mb__before_atomic } from '../kernel/
 import { Bits, set_bit, test_bit } from '../kernel/bitops';
 import { READ_ONCE, WRITE_ONCE } from '../kernel/compiler';
 import { HZ, jiffies } from '../kernel/jiffies';
-import { md_wakeup_thread, MD_RECOVERY_NEEDED, type mddev } from '../kernel/md';
+import { md_wakeup_thread, MD_RECOVERY_NEEDED, MD_RECOVERY_RUNNING, type mddev } from '../kernel/md';
 import { offset_in_page, type page, PAGE_SHIFT } from '../kernel/mm';
 import { mutex } from '../kernel/mutex';
 import {
@@ -49,6 +49,8 @@ export enum llbitmap_flag {
 	LLBitmapStale,
 	/** Being destroyed: no new daemon work. */
 	LLBitmapShutdown,
+	/** Chunks of the whole array need sync: the daemon asks md until none do. */
+	LLBitmapNeedSync,
 }
 
 /** One page of the bitmap. */
@@ -180,6 +182,26 @@ export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, 
 }
 
 /**
+ * Chunks of an array that is whole need sync: have md resync it, which
+ * visits exactly those chunks (start_sync). MD_RECOVERY_NEEDED alone
+ * starts nothing on an array md believes in sync, and raid4/5/6 build
+ * parity only from resync_offset on (analyse_stripe()): the resync must
+ * start from 0, as md's own for an array that was not stopped cleanly.
+ * While another sync runs (its end sets resync_offset) the daemon asks
+ * again afterwards, as it does until no chunk needs sync.
+ */
+export function llbitmap_kick_sync(llbitmap: Ptr<llbitmap>): void {
+	const mddev = llbitmap.mddev;
+
+	set_bit(llbitmap_flag.LLBitmapNeedSync, llbitmap.flags);
+	if (test_bit(MD_RECOVERY_RUNNING, mddev.recovery))
+		return;
+	WRITE_ONCE(mddev, 'resync_offset', 0n);
+	set_bit(MD_RECOVERY_NEEDED, mddev.recovery);
+	md_wakeup_thread(mddev.thread);
+}
+
+/**
  * Apply an action to chunks [start, end] (clamped to the bitmap) and return
  * the last new state, BitNone if nothing changed. Producing NeedSync on a
  * healthy array asks md for a resync.
@@ -224,10 +246,8 @@ export function llbitmap_apply(llbitmap: Ptr<llbitmap>, start: uint, end: uint, 
 		if (state === llbitmap_state.BitNeedSync)
 			need_sync = true;
 	}
-	if (need_sync && !degraded) {
-		set_bit(MD_RECOVERY_NEEDED, mddev.recovery);
-		md_wakeup_thread(mddev.thread);
-	}
+	if (need_sync && !degraded)
+		llbitmap_kick_sync(llbitmap);
 	return state;
 }
 

@@ -9,11 +9,8 @@ import { bdev_logical_block_size } from '../kernel/blkdev';
 import { EMEDIUMTYPE, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
 import { HZ } from '../kernel/jiffies';
 import {
-	MaxSector,
 	MD_HAS_JOURNAL,
-	MD_RECOVERY_NEEDED,
 	md_bitmap_wq,
-	md_wakeup_thread,
 	mdname,
 	type mddev,
 	mddev_is_dm,
@@ -34,6 +31,7 @@ import {
 	llbitmap,
 	llbitmap_apply,
 	llbitmap_flag,
+	llbitmap_kick_sync,
 	llbitmap_page_of,
 	llbitmap_read,
 	llbitmap_raise_barrier,
@@ -134,12 +132,9 @@ function llbitmap_load(mddev: Ptr<mddev>): int {
 	if (need_sync)
 		pr_info('md/llbitmap: %s: %u of %u chunks need resync\n', mdname(mddev), need, bitmap.chunks);
 	llbitmap_flush_dirty(bitmap);
-	/* md believes the array clean; the bitmap knows better */
-	if (need_sync && !mddev.degraded && mddev.resync_offset === MaxSector) {
-		mddev.resync_offset = 0n;
-		set_bit(MD_RECOVERY_NEEDED, mddev.recovery);
-		md_wakeup_thread(mddev.thread);
-	}
+	/* md may believe the array clean; the bitmap knows better */
+	if (need_sync && !mddev.degraded)
+		llbitmap_kick_sync(bitmap);
 	queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
 	return 0;
 }

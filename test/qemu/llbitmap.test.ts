@@ -53,6 +53,7 @@ const one = boot({
 		takeover('classic', '5'),
 		takeover('both'),
 		takeover('garbled'),
+		{ name: 'parity', scenario: 'llbitmap-parity', timeoutSec: 180 },
 	],
 });
 
@@ -174,5 +175,13 @@ describe('a superblock that puts the bitmap on the data: nothing is written ther
 
 	two.test('placement-spare', 'a spare whose data offset lies on the bitmap is failed when it joins, not written over', (s) => {
 		expect(s.results).toContainEqual({ spare_failed: 1 });
+	});
+});
+
+describe('raid5: chunks that need sync on a whole array are resynced', () => {
+	one.test('parity', 'Unwritten chunks over members never zeroed, partial-stripe writes: resynced, check finds 0 mismatches, every written block reads back degraded', (s) => {
+		expect(s.results).toContainEqual({ need_sync_after: 0 });
+		expect(s.results).toContainEqual({ mismatch_cnt: 0 });
+		expect(s.results).toContainEqual({ degraded_bad_blocks: 0 });
 	});
 });

@@ -118,12 +118,13 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 	const body: C.Decl[] = [];
 	const header: C.Decl[] = [];
 	const defined = new Set<string>();
-	const protos: C.Proto[] = [];
-	const needProto = new Set<string>();
+	/** Functions used before their definition -> where in `body` the first use is. */
+	const needProto = new Map<string, number>();
 	const funcs = new Map<string, C.FuncDecl>();
 
+	// Called just before the using declaration is pushed: body.length is its index.
 	const note = (used: Set<string>) => {
-		for (const f of used) if (!defined.has(f)) needProto.add(f);
+		for (const f of used) if (!defined.has(f) && !needProto.has(f)) needProto.set(f, body.length);
 	};
 
 	for (const it of decls.items) {
@@ -220,15 +221,15 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 		}
 	}
 
-	// Static prototypes for functions used before their definition.
-	for (const name of needProto) {
+	// Static prototypes for functions used before their definition, each
+	// just before its first use: after the types it names (a prototype at
+	// the top could name a struct defined further down).
+	const at = new Map<number, C.Proto[]>();
+	for (const [name, use] of needProto) {
 		const f = funcs.get(name);
-		if (f && f.isStatic) protos.push({ k: 'proto', name: f.name, ret: f.ret, params: f.params, isStatic: true });
+		if (f && f.isStatic) at.set(use, [...(at.get(use) ?? []), { k: 'proto', name: f.name, ret: f.ret, params: f.params, isStatic: true }]);
 	}
-	if (protos.length) {
-		const firstUse = body.findIndex((d) => d.k === 'func' || d.k === 'global' || d.k === 'macro');
-		body.splice(firstUse < 0 ? body.length : firstUse, 0, ...protos);
-	}
+	for (const use of [...at.keys()].sort((a, b) => b - a)) body.splice(use, 0, ...at.get(use)!);
 
 	const hasHeader = header.some((d) => d.k === 'proto' || d.k === 'global');
 	const headerName = hasHeader || header.length ? decls.headerName ?? `${decls.unit.name}.h` : undefined;

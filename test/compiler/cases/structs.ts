@@ -108,3 +108,22 @@ export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
 	kfree(s);
 	return in_sync_members(mddev, s, rdev.sb_start);
 }
+
+/** A struct defined after the first functions. */
+class later {
+	n: uint = 0;
+}
+
+/**
+ * later_use - uses later_bump() before its definition: its prototype names
+ * struct later, so it goes after the struct
+ * @l: the counter
+ * @global
+ */
+export function later_use(l: Ptr<later>): void {
+	later_bump(l);
+}
+
+function later_bump(l: Ptr<later>): void {
+	l.n++;
+}

@@ -37,8 +37,6 @@ struct slots {
 	struct work_struct work;
 };
 
-static void count_into(struct slot *s, unsigned long *out);
-
 static void slots_work(struct work_struct *work)
 {
 	struct slots *s = container_of(work, struct slots, work);
@@ -61,6 +59,8 @@ static struct slots *slots_alloc(unsigned int nr)
 	INIT_WORK(&s->work, slots_work);
 	return s;
 }
+
+static void count_into(struct slot *s, unsigned long *out);
 
 /* Out-parameters and locals whose address is taken. */
 static int slot_count(struct slot *s, unsigned long *count)
@@ -120,5 +120,27 @@ int structs_main(struct mddev *mddev, struct md_rdev *rdev)
 	kfree(s->table);
 	kfree(s);
 	return in_sync_members(mddev, s, rdev->sb_start);
+}
+
+/* A struct defined after the first functions. */
+struct later {
+	unsigned int n;
+};
+
+static void later_bump(struct later *l);
+
+/*
+ * later_use - uses later_bump() before its definition: its prototype names
+ * struct later, so it goes after the struct
+ * @l: the counter
+ */
+void later_use(struct later *l)
+{
+	later_bump(l);
+}
+
+static void later_bump(struct later *l)
+{
+	l->n++;
 }
 

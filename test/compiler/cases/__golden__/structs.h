@@ -9,9 +9,11 @@
 
 #include <linux/types.h>
 
+struct later;
 struct md_rdev;
 struct mddev;
 
 int structs_main(struct mddev *mddev, struct md_rdev *rdev);
+void later_use(struct later *l);
 
 #endif /* _STRUCTS_H */
