@@ -187,6 +187,8 @@ enum llbitmap_flag {
 	 * do.
 	 */
 	LLBitmapNeedSync,
+	/* Flush or resize cleans: nothing may queue the daemon meanwhile. */
+	LLBitmapDaemonHeld,
 };
 
 /* One page of the bitmap. */
@@ -734,6 +736,45 @@ static void llbitmap_check_need_sync(struct llbitmap *bitmap)
 		}
 	}
 	clear_bit(LLBitmapNeedSync, &bitmap->flags);
+}
+
+/*
+ * Hold the daemon off, for a cleaner of its own (flush, resize): cancel
+ * it and keep daemon_sleep stores from queueing it (they test the flag
+ * under bitmap_info.mutex) until llbitmap_daemon_release(). Two cleaners
+ * would suspend the same page twice.
+ */
+static void llbitmap_daemon_hold(struct llbitmap *bitmap)
+{
+	struct mddev *mddev = bitmap->mddev;
+
+	mutex_lock(&mddev->bitmap_info.mutex);
+	set_bit(LLBitmapDaemonHeld, &bitmap->flags);
+	mutex_unlock(&mddev->bitmap_info.mutex);
+	cancel_delayed_work_sync(&bitmap->daemon_work);
+}
+
+/* Queue the daemon again, unless the bitmap is being destroyed. */
+static void llbitmap_daemon_release(struct llbitmap *bitmap)
+{
+	struct mddev *mddev = bitmap->mddev;
+
+	mutex_lock(&mddev->bitmap_info.mutex);
+	clear_bit(LLBitmapDaemonHeld, &bitmap->flags);
+	if (!test_bit(LLBitmapShutdown, &bitmap->flags))
+		queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
+				   bitmap->daemon_sleep * (unsigned long)HZ);
+	mutex_unlock(&mddev->bitmap_info.mutex);
+}
+
+/*
+ * Whether a daemon_sleep store may queue the daemon: under
+ * bitmap_info.mutex.
+ */
+static bool llbitmap_daemon_may_queue(struct llbitmap *bitmap)
+{
+	return !test_bit(LLBitmapShutdown, &bitmap->flags) &&
+	       !test_bit(LLBitmapDaemonHeld, &bitmap->flags);
 }
 
 static void llbitmap_daemon_fn(struct work_struct *work)
@@ -1321,16 +1362,14 @@ static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
 		min_chunk = (unsigned long)chunksize >> 9;
 	if (!init && mddev->pers)
 		mddev->pers->quiesce(mddev, 1);
-	cancel_delayed_work_sync(&bitmap->daemon_work);
+	llbitmap_daemon_hold(bitmap);
 	old_chunks = bitmap->chunks;
 	old_size = bitmap->chunksize;
 	llbitmap_remap(bitmap, blocks, min_chunk);
 	llbitmap_fill_sb(bitmap);
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
-	if (!test_bit(LLBitmapShutdown, &bitmap->flags))
-		queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
-				   bitmap->daemon_sleep * (unsigned long)HZ);
+	llbitmap_daemon_release(bitmap);
 	if (!init && mddev->pers)
 		mddev->pers->quiesce(mddev, 0);
 	pr_info("md/llbitmap: %s: resized from %u chunks of %lu KiB to %u chunks of %lu KiB\n",
@@ -1586,8 +1625,13 @@ static void llbitmap_destroy(struct mddev *mddev)
 
 	if (!bitmap)
 		return;
-	/* no daemon or unplug work may run once the pages are gone */
+	/*
+	 * No daemon or unplug work may run once the pages are gone: under
+	 * bitmap_info.mutex, so that no daemon_sleep store queues it again.
+	 */
+	mutex_lock(&mddev->bitmap_info.mutex);
 	set_bit(LLBitmapShutdown, &bitmap->flags);
+	mutex_unlock(&mddev->bitmap_info.mutex);
 	cancel_delayed_work_sync(&bitmap->daemon_work);
 	flush_work(&bitmap->unplug_work);
 	mutex_lock(&mddev->bitmap_info.mutex);
@@ -1607,12 +1651,10 @@ static void llbitmap_flush(struct mddev *mddev)
 
 	if (!bitmap)
 		return;
-	cancel_delayed_work_sync(&bitmap->daemon_work);
+	llbitmap_daemon_hold(bitmap);
 	llbitmap_clean(bitmap, true);
 	llbitmap_flush_dirty(bitmap);
-	if (!test_bit(LLBitmapShutdown, &bitmap->flags))
-		queue_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
-				   bitmap->daemon_sleep * (unsigned long)HZ);
+	llbitmap_daemon_release(bitmap);
 }
 
 static bool llbitmap_enabled(struct mddev *mddev)
@@ -2021,8 +2063,9 @@ static ssize_t llbitmap_seconds_store(struct mddev *mddev, const char *buf,
 		ret = -ENOENT;
 	} else if (which == LLTunableDaemonSleep) {
 		bitmap->daemon_sleep = seconds;
-		mod_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
-				 seconds * (unsigned long)HZ);
+		if (llbitmap_daemon_may_queue(bitmap))
+			mod_delayed_work(md_bitmap_wq, &bitmap->daemon_work,
+					 seconds * (unsigned long)HZ);
 	} else {
 		bitmap->barrier_idle = seconds;
 	}

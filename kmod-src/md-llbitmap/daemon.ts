@@ -4,7 +4,8 @@
  * behind its own barrier; writes to other pages go on, and the array is
  * never suspended.
  */
-import { clear_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
+import { clear_bit, set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
+import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { READ_ONCE } from '../kernel/compiler';
 import { HZ, jiffies, time_before } from '../kernel/jiffies';
 import { md_bitmap_wq, MD_RECOVERY_RUNNING, mdname } from '../kernel/md';
@@ -12,7 +13,7 @@ import { PAGE_SHIFT } from '../kernel/mm';
 import { pr_warn } from '../kernel/printk';
 import { container_of } from '../kernel/stddef';
 import { type bool, type Ptr, type uint, ulong } from '../kernel/types';
-import { queue_delayed_work, to_delayed_work, type work_struct } from '../kernel/workqueue';
+import { cancel_delayed_work_sync, queue_delayed_work, to_delayed_work, type work_struct } from '../kernel/workqueue';
 import { llbitmap_flush_dirty } from './io';
 import {
 	BITMAP_DATA_OFFSET,
@@ -88,6 +89,37 @@ function llbitmap_check_need_sync(bitmap: Ptr<llbitmap>): void {
 		}
 	}
 	clear_bit(llbitmap_flag.LLBitmapNeedSync, bitmap.flags);
+}
+
+/**
+ * Hold the daemon off, for a cleaner of its own (flush, resize): cancel
+ * it and keep daemon_sleep stores from queueing it (they test the flag
+ * under bitmap_info.mutex) until llbitmap_daemon_release(). Two cleaners
+ * would suspend the same page twice.
+ */
+export function llbitmap_daemon_hold(bitmap: Ptr<llbitmap>): void {
+	const mddev = bitmap.mddev;
+
+	mutex_lock(mddev.bitmap_info.mutex);
+	set_bit(llbitmap_flag.LLBitmapDaemonHeld, bitmap.flags);
+	mutex_unlock(mddev.bitmap_info.mutex);
+	cancel_delayed_work_sync(bitmap.daemon_work);
+}
+
+/** Queue the daemon again, unless the bitmap is being destroyed. */
+export function llbitmap_daemon_release(bitmap: Ptr<llbitmap>): void {
+	const mddev = bitmap.mddev;
+
+	mutex_lock(mddev.bitmap_info.mutex);
+	clear_bit(llbitmap_flag.LLBitmapDaemonHeld, bitmap.flags);
+	if (!test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
+		queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
+	mutex_unlock(mddev.bitmap_info.mutex);
+}
+
+/** Whether a daemon_sleep store may queue the daemon: under bitmap_info.mutex. */
+export function llbitmap_daemon_may_queue(bitmap: Ptr<llbitmap>): bool {
+	return !test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags) && !test_bit(llbitmap_flag.LLBitmapDaemonHeld, bitmap.flags);
 }
 
 export function llbitmap_daemon_fn(work: Ptr<work_struct>): void {

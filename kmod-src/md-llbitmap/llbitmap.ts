@@ -51,6 +51,8 @@ export enum llbitmap_flag {
 	LLBitmapShutdown,
 	/** Chunks of the whole array need sync: the daemon asks md until none do. */
 	LLBitmapNeedSync,
+	/** Flush or resize cleans: nothing may queue the daemon meanwhile. */
+	LLBitmapDaemonHeld,
 }
 
 /** One page of the bitmap. */

@@ -25,7 +25,7 @@ import { memset } from '../kernel/string';
 import { type bool, div, type int, local, type Out, type Ptr, type sector_t, sizeof, uint, ulong, type VoidPtr } from '../kernel/types';
 import { init_waitqueue_head, wait_event, wake_up, wq_has_sleeper } from '../kernel/wait';
 import { cancel_delayed_work_sync, flush_work, INIT_DELAYED_WORK, INIT_WORK, queue_delayed_work } from '../kernel/workqueue';
-import { llbitmap_clean, llbitmap_daemon_fn } from './daemon';
+import { llbitmap_clean, llbitmap_daemon_fn, llbitmap_daemon_hold, llbitmap_daemon_release } from './daemon';
 import { llbitmap_flush_dirty, llbitmap_mark_all, llbitmap_unplug, llbitmap_unplug_fn } from './io';
 import {
 	llbitmap,
@@ -144,8 +144,13 @@ function llbitmap_destroy(mddev: Ptr<mddev>): void {
 
 	if (!bitmap)
 		return;
-	/* no daemon or unplug work may run once the pages are gone */
+	/*
+	 * No daemon or unplug work may run once the pages are gone: under
+	 * bitmap_info.mutex, so that no daemon_sleep store queues it again.
+	 */
+	mutex_lock(mddev.bitmap_info.mutex);
 	set_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags);
+	mutex_unlock(mddev.bitmap_info.mutex);
 	cancel_delayed_work_sync(bitmap.daemon_work);
 	flush_work(bitmap.unplug_work);
 	mutex_lock(mddev.bitmap_info.mutex);
@@ -164,11 +169,10 @@ function llbitmap_flush(mddev: Ptr<mddev>): void {
 
 	if (!bitmap)
 		return;
-	cancel_delayed_work_sync(bitmap.daemon_work);
+	llbitmap_daemon_hold(bitmap);
 	llbitmap_clean(bitmap, true);
 	llbitmap_flush_dirty(bitmap);
-	if (!test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
-		queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
+	llbitmap_daemon_release(bitmap);
 }
 
 function llbitmap_enabled(mddev: Ptr<mddev>): bool {

@@ -5,14 +5,12 @@
  * doubles as often as needed and each new chunk takes the state of the old
  * chunks it covers that asks the most of a resync.
  */
-import { test_bit } from '../kernel/bitops';
-import { HZ } from '../kernel/jiffies';
-import { md_bitmap_wq, mdname, type mddev } from '../kernel/md';
+import { mdname, type mddev } from '../kernel/md';
 import { pr_info } from '../kernel/printk';
 import { type bool, type int, type Ptr, type sector_t, uint, ulong } from '../kernel/types';
-import { cancel_delayed_work_sync, queue_delayed_work } from '../kernel/workqueue';
+import { llbitmap_daemon_hold, llbitmap_daemon_release } from './daemon';
 import { llbitmap_flush_dirty, llbitmap_mark_all } from './io';
-import { llbitmap, llbitmap_flag, llbitmap_read, llbitmap_write, mddev_llbitmap } from './llbitmap';
+import { llbitmap, llbitmap_read, llbitmap_write, mddev_llbitmap } from './llbitmap';
 import { llbitmap_fill_sb, llbitmap_geometry } from './sb';
 import { llbitmap_state } from './state';
 
@@ -86,7 +84,7 @@ export function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: 
 		min_chunk = ulong(chunksize) >> 9n;
 	if (!init && mddev.pers)
 		mddev.pers.quiesce(mddev, 1);
-	cancel_delayed_work_sync(bitmap.daemon_work);
+	llbitmap_daemon_hold(bitmap);
 	const old_chunks = bitmap.chunks;
 	const old_size = bitmap.chunksize;
 
@@ -94,8 +92,7 @@ export function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: 
 	llbitmap_fill_sb(bitmap);
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
-	if (!test_bit(llbitmap_flag.LLBitmapShutdown, bitmap.flags))
-		queue_delayed_work(md_bitmap_wq, bitmap.daemon_work, bitmap.daemon_sleep * ulong(HZ));
+	llbitmap_daemon_release(bitmap);
 	if (!init && mddev.pers)
 		mddev.pers.quiesce(mddev, 0);
 	pr_info('md/llbitmap: %s: resized from %u chunks of %lu KiB to %u chunks of %lu KiB\n', mdname(mddev), old_chunks, old_size >> 1n,

@@ -12,6 +12,7 @@ import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { sysfs_emit } from '../kernel/printk';
 import { type char, type cstr, type int, local, type Mem, type Out, type Ptr, type size_t, ssize_t, type uint, ulong } from '../kernel/types';
 import { mod_delayed_work } from '../kernel/workqueue';
+import { llbitmap_daemon_may_queue } from './daemon';
 import { llbitmap_read } from './llbitmap';
 import { llbitmap_of } from './ops';
 import { LLBITMAP_MAX_SECONDS } from './sb';
@@ -130,7 +131,8 @@ function llbitmap_seconds_store(mddev: Ptr<mddev>, buf: cstr, len: size_t, which
 		ret = -ENOENT;
 	} else if (which === llbitmap_tunable.LLTunableDaemonSleep) {
 		bitmap.daemon_sleep = seconds.get();
-		mod_delayed_work(md_bitmap_wq, bitmap.daemon_work, seconds.get() * ulong(HZ));
+		if (llbitmap_daemon_may_queue(bitmap))
+			mod_delayed_work(md_bitmap_wq, bitmap.daemon_work, seconds.get() * ulong(HZ));
 	} else {
 		bitmap.barrier_idle = seconds.get();
 	}

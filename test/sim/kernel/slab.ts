@@ -1,5 +1,6 @@
 // Runtime of kmod-src/kernel/slab.d.ts.
 import { preempt } from '../sched.js';
+import { delayed_work, work_busy, work_struct } from './workqueue.js';
 import { live, zeroed } from './struct.js';
 import { INT_WIDTH, type PtrTo } from './types.js';
 
@@ -43,5 +44,10 @@ export function kcalloc(n: bigint, elem: unknown, _gfp: number): unknown {
 export function kfree(p: object | null): void {
 	if (!p) return;
 	if (!live.has(p)) throw new Error('kfree(): not allocated, or freed twice');
+	// What CONFIG_DEBUG_OBJECTS reports as "free active object": a work
+	// item or timer of the object still queued, to run on freed memory.
+	for (const [k, v] of Object.entries(p))
+		if (v instanceof delayed_work || v instanceof work_struct)
+			if (work_busy(v instanceof delayed_work ? v.work : v) & 1) throw new Error(`kfree(): ${k} is still queued (a timer on freed memory)`);
 	live.delete(p);
 }
