@@ -22,6 +22,7 @@ import {
 	bio_sectors,
 	bio_set,
 	BIO_POOL_SIZE,
+	BIOSET_NEED_RESCUER,
 	bioset_exit,
 	bioset_init,
 	BLK_FEAT_FUA,
@@ -187,8 +188,12 @@ function md_meta_write(meta: Ptr<md_meta>, parent: Ptr<bio>): void {
 		}
 		const ctx = md_meta_clone_to(meta, parent, rdev);
 
-		if (!ctx)
+		if (!ctx) {
+			/* a member without the bitmap write must not take data */
+			pr_err('md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n', mdname(mddev), rdev.bdev);
+			md_error(mddev, rdev);
 			continue;
+		}
 		ctx.bio.bi_opf |= REQ_FUA;
 		ctx.bio.bi_end_io = md_meta_end_write;
 		bio_inc_remaining(parent);
@@ -303,7 +308,13 @@ export function md_alloc_meta_file(mddev: Ptr<mddev>): int {
 		return -ENOMEM;
 	meta.mddev = mddev;
 	out_free_meta: {
-		ret = bioset_init(meta.bs, BIO_POOL_SIZE, uint(offsetof(md_meta_clone, 'bio')), 0);
+		/*
+		 * The clones are allocated inside our own ->submit_bio, one per
+		 * member: those allocated already wait in current->bio_list until
+		 * it returns, so under memory pressure the next one needs the
+		 * rescuer to send them on.
+		 */
+		ret = bioset_init(meta.bs, BIO_POOL_SIZE, uint(offsetof(md_meta_clone, 'bio')), BIOSET_NEED_RESCUER);
 		if (ret)
 			break out_free_meta;
 		out_exit_bioset: {

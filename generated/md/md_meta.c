@@ -168,8 +168,16 @@ static void md_meta_write(struct md_meta *meta, struct bio *parent)
 			continue;
 		}
 		ctx = md_meta_clone_to(meta, parent, rdev);
-		if (!ctx)
+		if (!ctx) {
+			/*
+			 * a member without the bitmap write must not take
+			 * data
+			 */
+			pr_err("md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n",
+			       mdname(mddev), rdev->bdev);
+			md_error(mddev, rdev);
 			continue;
+		}
 		ctx->bio.bi_opf |= REQ_FUA;
 		ctx->bio.bi_end_io = md_meta_end_write;
 		bio_inc_remaining(parent);
@@ -297,8 +305,15 @@ int md_alloc_meta_file(struct mddev *mddev)
 	if (!meta)
 		return -ENOMEM;
 	meta->mddev = mddev;
+	/*
+	 * The clones are allocated inside our own ->submit_bio, one per
+	 * member: those allocated already wait in current->bio_list until
+	 * it returns, so under memory pressure the next one needs the
+	 * rescuer to send them on.
+	 */
 	ret = bioset_init(&meta->bs, BIO_POOL_SIZE,
-			  offsetof(struct md_meta_clone, bio), 0);
+			  offsetof(struct md_meta_clone, bio),
+			  BIOSET_NEED_RESCUER);
 	if (ret)
 		goto out_free_meta;
 	disk = blk_alloc_disk(&md_meta_limits, NUMA_NO_NODE);

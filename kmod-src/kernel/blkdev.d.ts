@@ -66,6 +66,8 @@ export declare const NUMA_NO_NODE: int;
 export declare const SECTOR_SHIFT: int;
 export declare const SECTOR_SIZE: int;
 export declare const BIO_POOL_SIZE: uint;
+/** bioset_init() flag: allocations inside ->submit_bio punt what the task queued to a rescuer before waiting. */
+export declare const BIOSET_NEED_RESCUER: int;
 /** 1 for a write, 0 for a read. */
 export declare const WRITE: int;
 export declare const READ: int;

@@ -69,6 +69,15 @@ function setTime(t: bigint): void {
 
 const resetHooks: (() => void)[] = [];
 
+/**
+ * Per-task state (the kernel's `current`): a task run nested starts with
+ * its own, and the one it interrupted gets its back afterwards.
+ */
+const taskLocals: { save: () => unknown; enter: () => void; restore: (v: unknown) => void }[] = [];
+export function taskLocal(save: () => unknown, enter: () => void, restore: (v: unknown) => void): void {
+	taskLocals.push({ save, enter, restore });
+}
+
 /** Per-run state elsewhere in the simulation is cleared by reset() too. */
 export function onReset(f: () => void): void {
 	resetHooks.push(f);
@@ -116,10 +125,13 @@ function runnable(): Task[] {
 function runTask(t: Task): void {
 	cancel(t);
 	if (++depth > MAX_DEPTH) throw new Deadlock(`tasks nested ${MAX_DEPTH} deep: a wait that never ends (${t.name})`);
+	const saved = taskLocals.map((l) => l.save());
+	for (const l of taskLocals) l.enter();
 	try {
 		t.run();
 	} finally {
 		depth--;
+		taskLocals.forEach((l, i) => l.restore(saved[i]));
 	}
 }
 

@@ -2,7 +2,7 @@ import { onReset } from '../sched.js';
 // Runtime of kmod-src/kernel/blkdev.d.ts: bios, disks and bio chaining.
 // Disks are driven by their fops.submit_bio: md_meta's comes from
 // kmod-src, member disks' from ../disk.ts.
-import { blockUntil, preempt } from '../sched.js';
+import { blockUntil, preempt, spawn, taskLocal } from '../sched.js';
 import type { page } from './mm.js';
 import type { module } from './module.js';
 import { offsets } from './stddef.js';
@@ -78,11 +78,43 @@ export class bio {
 	vecs: bvec[] = [];
 	remaining = 1;
 	freed = false;
+	/** The bio_set it came from. */
+	bs: bio_set | null = null;
 }
 export class bio_set {
 	front: { cls: new () => object; field: string } | null = null;
 	ready = false;
+	/** The mempool's reserve, bios of it in use, and BIOSET_NEED_RESCUER. */
+	pool = 0;
+	inUse = 0;
+	rescuer = false;
 }
+
+export const BIOSET_NEED_BVECS = 1 << 0;
+export const BIOSET_NEED_RESCUER = 1 << 1;
+
+/**
+ * Memory pressure: bio_sets allocate from their mempool's reserve alone,
+ * and an allocation waits for a bio of the set to be freed.
+ */
+export const pressure = { mempoolOnly: false };
+/** Deliberately broken variants: a bio_set never gets a rescuer. */
+export const blkBreakage = { noRescuer: false };
+
+/**
+ * current->bio_list: inside a driver's ->submit_bio, bios submitted are
+ * queued and dispatched once it returns (__submit_bio_noacct()).
+ */
+let bioList: bio[] | null = null;
+onReset(() => {
+	bioList = null;
+	pressure.mempoolOnly = false;
+});
+taskLocal(
+	() => bioList,
+	() => (bioList = null),
+	(v) => (bioList = v as bio[] | null),
+);
 
 export function bio_alloc(bdev: block_device, _nr: number, opf: number, _gfp: number): bio {
 	const b = new bio();
@@ -92,6 +124,16 @@ export function bio_alloc(bdev: block_device, _nr: number, opf: number, _gfp: nu
 }
 export function bio_alloc_clone(bdev: block_device, src: bio, _gfp: number, bs: bio_set): bio | null {
 	if (!bs.ready) throw new Error('bio_alloc_clone() from an uninitialised bio_set');
+	if (pressure.mempoolOnly && bs.inUse >= bs.pool) {
+		// bio_alloc_bioset(): with a rescuer, what this task queued goes
+		// out first (punt_bios_to_rescuer()); mempool_alloc() then waits.
+		if (bioList?.length && bs.rescuer) {
+			const punted = bioList.splice(0);
+			for (const q of punted) spawnDispatch(q);
+		}
+		blockUntil(`bio_alloc_clone: waiting for one of ${bs.pool} bios of the set${bioList?.length ? ` (${bioList.length} bios wait in current->bio_list)` : ''}`, () => bs.inUse < bs.pool);
+	}
+	bs.inUse++;
 	let b: bio;
 	if (bs.front) {
 		const container = zeroed(bs.front.cls);
@@ -102,11 +144,13 @@ export function bio_alloc_clone(bdev: block_device, src: bio, _gfp: number, bs: 
 	b.bi_iter.bi_sector = src.bi_iter.bi_sector;
 	b.bi_iter.bi_size = src.bi_iter.bi_size;
 	b.vecs = src.vecs;
+	b.bs = bs;
 	return b;
 }
 export function bio_put(b: bio): void {
 	if (b.freed) throw new Error('bio_put() twice');
 	b.freed = true;
+	if (b.bs) b.bs.inUse--;
 }
 export function __bio_add_page(b: bio, p: page, len: number, off: number): void {
 	b.vecs = [...b.vecs, { page: p, len, off }];
@@ -154,7 +198,32 @@ export function submit_bio_noacct(b: bio): void {
 		bio_endio(b);
 		return;
 	}
-	disk.fops.submit_bio(b);
+	if (bioList) {
+		bioList.push(b);
+		return;
+	}
+	dispatch(b);
+}
+
+/** __submit_bio_noacct(): the driver, then what it submitted, in order. */
+function dispatch(b: bio): void {
+	const outer = bioList;
+	const list: bio[] = [];
+	bioList = list;
+	try {
+		b.bi_bdev!.bd_disk!.fops!.submit_bio!(b);
+	} finally {
+		bioList = outer;
+	}
+	for (const q of list.splice(0)) {
+		if (bioList) bioList.push(q);
+		else dispatch(q);
+	}
+}
+
+/** The rescuer workqueue: dispatches punted bios on its own. */
+function spawnDispatch(b: bio): void {
+	spawn('bio rescuer', () => dispatch(b), 0n, 'leaf');
 }
 export const submit_bio = submit_bio_noacct;
 export function submit_bio_wait(b: bio): number {
@@ -166,9 +235,12 @@ export function submit_bio_wait(b: bio): number {
 	blockUntil('submit_bio_wait', () => done);
 	return blk_status_to_errno(b.bi_status);
 }
-export function bioset_init(bs: bio_set, _pool: number, front_pad: number, _flags: number): number {
+export function bioset_init(bs: bio_set, pool: number, front_pad: number, flags: number): number {
 	bs.front = front_pad ? (offsets.get(front_pad) ?? null) : null;
 	bs.ready = true;
+	bs.pool = pool;
+	bs.inUse = 0;
+	bs.rescuer = (flags & BIOSET_NEED_RESCUER) !== 0 && !blkBreakage.noRescuer;
 	return 0;
 }
 export function bioset_exit(bs: bio_set): void {
