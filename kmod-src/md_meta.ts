@@ -49,7 +49,7 @@ import {
 } from './kernel/blkdev';
 import { WRITE_ONCE } from './kernel/compiler';
 import { ENAMETOOLONG, ENOMEM, IS_ERR, PTR_ERR } from './kernel/errno';
-import { bdev_file_alloc, file_bdev, fput } from './kernel/fs';
+import { __fput_sync, bdev_file_alloc, file_bdev } from './kernel/fs';
 import {
 	Faulty,
 	In_sync,
@@ -368,7 +368,11 @@ export function md_free_meta_file(mddev: Ptr<mddev>): void {
 	const meta = disk.private_data as Ptr<md_meta>;
 
 	mddev.meta_file = null;
-	fput(file);
+	/*
+	 * Now, not from delayed_fput: md frees the array from a work item, and
+	 * the disk's last reference must go before this module can.
+	 */
+	__fput_sync(file);
 	del_gendisk(disk);
 	put_disk(disk);
 	bioset_exit(meta.bs);

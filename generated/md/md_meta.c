@@ -365,7 +365,12 @@ void md_free_meta_file(struct mddev *mddev)
 	disk = file_bdev(file)->bd_disk;
 	meta = disk->private_data;
 	mddev->meta_file = NULL;
-	fput(file);
+	/*
+	 * Now, not from delayed_fput: md frees the array from a work item,
+	 * and
+	 * the disk's last reference must go before this module can.
+	 */
+	__fput_sync(file);
 	del_gendisk(disk);
 	put_disk(disk);
 	bioset_exit(&meta->bs);

@@ -9,8 +9,18 @@ export declare class file {
 	private_data: VoidPtr;
 }
 
-/** @header linux/file.h */
+/**
+ * Drop a file reference. From a kernel thread or a work item the final
+ * release is deferred (delayed_fput, a jiffy later).
+ * @header linux/file.h
+ */
 export declare function fput(file: Ptr<file>): void;
+/**
+ * Drop a file reference, releasing it now if it was the last: for kernel
+ * threads and work items that must know it is gone.
+ * @header linux/file.h
+ */
+export declare function __fput_sync(file: Ptr<file>): void;
 /** @header linux/blkdev.h */
 export declare function file_bdev(file: Ptr<file>): Ptr<block_device>;
 /**

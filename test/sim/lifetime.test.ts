@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { md_llbitmap_group } from '../../kmod-src/md-llbitmap/sysfs.js';
 import { explore } from './explore.js';
 import { SimArray } from './md.js';
-import { settle, spawn } from './sched.js';
+import { module_unload, THIS_MODULE } from './kernel/module.js';
+import { advance, reset, settle, spawn } from './sched.js';
 
 type Store = (mddev: unknown, buf: string, len: bigint) => bigint;
 const daemonSleep = md_llbitmap_group.attrs.find((e) => (e as unknown as { name: string }).name === 'daemon_sleep') as unknown as { store: Store };
@@ -34,5 +35,18 @@ describe('the daemon against teardown', () => {
 		expect(r.failure?.error.message ?? '').toBe('');
 		expect(r.runs).toBeGreaterThan(20);
 		console.log(`${r.runs} schedules`);
+	});
+});
+
+describe('the meta disk against module unload', () => {
+	test('mdadm --stop then rmmod at once: the meta disk is released before the module goes', () => {
+		reset();
+		const a = SimArray.fresh();
+		a.write(0n, 8);
+		settle();
+		// md_kobj_release() runs md_free_meta_file() from md_misc_wq; md_exit() drains that queue and the module is freed
+		a.stop();
+		module_unload(THIS_MODULE);
+		expect(() => advance(2n)).not.toThrow();
 	});
 });

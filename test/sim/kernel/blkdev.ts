@@ -4,7 +4,7 @@ import { onReset } from '../sched.js';
 // kmod-src, member disks' from ../disk.ts.
 import { blockUntil, preempt, spawn, taskLocal } from '../sched.js';
 import type { page } from './mm.js';
-import type { module } from './module.js';
+import { type module, unloaded } from './module.js';
 import { offsets } from './stddef.js';
 import { link, zeroed } from './struct.js';
 
@@ -54,6 +54,8 @@ export class gendisk {
 	queue = new request_queue();
 	capacity = 0n;
 	added = false;
+	/** References: blk_alloc_disk()'s, and one per file on its block device. */
+	refs = 1;
 	constructor() {
 		this.part0.bd_disk = this;
 	}
@@ -264,9 +266,20 @@ export function add_disk(d: gendisk): number {
 export function del_gendisk(d: gendisk): void {
 	d.added = false;
 }
-export function put_disk(d: gendisk): void {
+export function disk_get(d: gendisk): void {
+	d.refs++;
+}
+/** The last reference gone: disk_release(), which calls into the disk's fops (their module must be loaded). */
+export function disk_put(d: gendisk): void {
+	if (--d.refs > 0) return;
+	if (d.refs < 0) throw new Error('put_disk() of a released disk');
+	const owner = (d.fops as { owner?: module } | null)?.owner;
+	if (owner && unloaded.has(owner)) throw new Error('disk_release(): the disk\'s fops belong to a module already unloaded (use after free of module memory)');
 	const i = disks.indexOf(d);
 	if (i >= 0) disks.splice(i, 1);
+}
+export function put_disk(d: gendisk): void {
+	disk_put(d);
 }
 export function set_capacity(d: gendisk, size: bigint): void {
 	d.capacity = size;
