@@ -207,6 +207,12 @@ struct llbitmap_page_ctl {
 	wait_queue_head_t wait;
 	/* Writes in flight to the page's chunks: the daemon's barrier. */
 	struct percpu_ref active;
+	/*
+	 * State bytes stored whose blocks are not marked yet: a writer that
+	 * finds its chunk Dirty already waits for them
+	 * (llbitmap_wait_marked()).
+	 */
+	atomic_t marking;
 };
 
 struct llbitmap {
@@ -304,6 +310,8 @@ static void llbitmap_mark_block(struct llbitmap *llbitmap,
 	set_bit(LLBitmapPending, &llbitmap->flags);
 }
 
+static void llbitmap_marked(struct llbitmap_page_ctl *pctl);
+
 /* Set the state of a chunk; its block goes to disk at the next unplug. */
 static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 			   unsigned int chunk)
@@ -313,10 +321,50 @@ static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 						       pos >> PAGE_SHIFT);
 	unsigned int offset = offset_in_page(pos);
 
+	atomic_inc(&pctl->marking);
+	/*
+	 * counted before the byte is stored: pairs with
+	 * llbitmap_wait_marked()
+	 */
+	smp_mb__after_atomic();
 	pctl->state[offset] = state;
 	if (state == BitDirty && !test_bit(LLPageHasDirty, &pctl->flags))
 		set_bit(LLPageHasDirty, &pctl->flags);
 	llbitmap_mark_block(llbitmap, pctl, offset);
+	llbitmap_marked(pctl);
+}
+
+/* A state byte of the page is stored and its block marked. */
+static void llbitmap_marked(struct llbitmap_page_ctl *pctl)
+{
+	/* the marks are visible before the count drops */
+	smp_mb__before_atomic();
+	if (atomic_dec_and_test(&pctl->marking) && wq_has_sleeper(&pctl->wait))
+		wake_up(&pctl->wait);
+}
+
+/*
+ * A write found chunks of pages [first, last] Dirty already, maybe
+ * stored by another writer that has not marked its block yet: then the
+ * unplug could find nothing pending and let the data go before the
+ * Dirty byte is on disk. Wait for such marks.
+ */
+static void llbitmap_wait_marked(struct llbitmap *llbitmap, unsigned int first,
+				 unsigned int last)
+{
+	unsigned int idx;
+
+	/*
+	 * the state bytes were read before the counts: pairs with
+	 * llbitmap_write()
+	 */
+	smp_rmb();
+	for (idx = first; idx <= last; idx++) {
+		struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
+
+		if (atomic_read(&pctl->marking))
+			wait_event(pctl->wait, atomic_read(&pctl->marking) == 0);
+	}
 }
 
 /*
@@ -332,9 +380,14 @@ static bool llbitmap_write_if(struct llbitmap *llbitmap,
 						       pos >> PAGE_SHIFT);
 	unsigned int offset = offset_in_page(pos);
 
-	if (cmpxchg(&pctl->state[offset], old, state) != old)
+	atomic_inc(&pctl->marking);
+	smp_mb__after_atomic();
+	if (cmpxchg(&pctl->state[offset], old, state) != old) {
+		llbitmap_marked(pctl);
 		return false;
+	}
 	llbitmap_mark_block(llbitmap, pctl, offset);
+	llbitmap_marked(pctl);
 	return true;
 }
 
@@ -1731,6 +1784,8 @@ static int llbitmap_startwrite(struct mddev *mddev, sector_t offset,
 	     idx++)
 		llbitmap_raise_barrier(bitmap, idx);
 	llbitmap_apply(bitmap, first, last, BitmapActionStartwrite);
+	llbitmap_wait_marked(bitmap, llbitmap_page_of(first),
+			     llbitmap_page_of(last));
 	return 0;
 }
 

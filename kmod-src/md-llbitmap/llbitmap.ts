@@ -3,7 +3,7 @@
  * once when the bitmap is created; the state bytes, the blocks that must be
  * written, and the per-page barrier between writes and the daemon.
  */
-import { atomic64_t, atomic_t, cmpxchg, smp_mb__before_atomic } from '../kernel/atomic';
+import { atomic64_t, atomic_dec_and_test, atomic_inc, atomic_read, atomic_t, cmpxchg, smp_mb__after_atomic, smp_mb__before_atomic, smp_rmb } from '../kernel/atomic';
 import { Bits, set_bit, test_bit } from '../kernel/bitops';
 import { READ_ONCE, WRITE_ONCE } from '../kernel/compiler';
 import { HZ, jiffies } from '../kernel/jiffies';
@@ -22,7 +22,7 @@ import {
 import { ETIMEDOUT } from '../kernel/errno';
 import { container_of } from '../kernel/stddef';
 import { type bool, div, type int, long, type Mem, type Ptr, type sector_t, type u64, u8, type uint, ulong } from '../kernel/types';
-import { wait_event, wait_event_timeout, wait_queue_head_t, wake_up } from '../kernel/wait';
+import { wait_event, wait_event_timeout, wait_queue_head_t, wake_up, wq_has_sleeper } from '../kernel/wait';
 import { delayed_work, work_struct } from '../kernel/workqueue';
 import { llbitmap_action, llbitmap_state, llbitmap_state_machine } from './state';
 
@@ -68,6 +68,11 @@ export class llbitmap_page_ctl {
 	wait = new wait_queue_head_t();
 	/** Writes in flight to the page's chunks: the daemon's barrier. */
 	active = new percpu_ref();
+	/**
+	 * State bytes stored whose blocks are not marked yet: a writer that
+	 * finds its chunk Dirty already waits for them (llbitmap_wait_marked()).
+	 */
+	marking = new atomic_t();
 }
 
 export class llbitmap {
@@ -162,10 +167,39 @@ export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, c
 	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
 	const offset = offset_in_page(pos);
 
+	atomic_inc(pctl.marking);
+	/* counted before the byte is stored: pairs with llbitmap_wait_marked() */
+	smp_mb__after_atomic();
 	pctl.state[offset] = state;
 	if (state === llbitmap_state.BitDirty && !test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
 		set_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
 	llbitmap_mark_block(llbitmap, pctl, offset);
+	llbitmap_marked(pctl);
+}
+
+/** A state byte of the page is stored and its block marked. */
+function llbitmap_marked(pctl: Ptr<llbitmap_page_ctl>): void {
+	/* the marks are visible before the count drops */
+	smp_mb__before_atomic();
+	if (atomic_dec_and_test(pctl.marking) && wq_has_sleeper(pctl.wait))
+		wake_up(pctl.wait);
+}
+
+/**
+ * A write found chunks of pages [first, last] Dirty already, maybe
+ * stored by another writer that has not marked its block yet: then the
+ * unplug could find nothing pending and let the data go before the
+ * Dirty byte is on disk. Wait for such marks.
+ */
+export function llbitmap_wait_marked(llbitmap: Ptr<llbitmap>, first: uint, last: uint): void {
+	/* the state bytes were read before the counts: pairs with llbitmap_write() */
+	smp_rmb();
+	for (let idx = first; idx <= last; idx++) {
+		const pctl = llbitmap_pctl(llbitmap, idx);
+
+		if (atomic_read(pctl.marking))
+			wait_event(pctl.wait, () => atomic_read(pctl.marking) === 0);
+	}
 }
 
 /**
@@ -177,9 +211,14 @@ export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, 
 	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
 	const offset = offset_in_page(pos);
 
-	if (cmpxchg(pctl.state, offset, u8(old), u8(state)) !== old)
+	atomic_inc(pctl.marking);
+	smp_mb__after_atomic();
+	if (cmpxchg(pctl.state, offset, u8(old), u8(state)) !== old) {
+		llbitmap_marked(pctl);
 		return false;
+	}
 	llbitmap_mark_block(llbitmap, pctl, offset);
+	llbitmap_marked(pctl);
 	return true;
 }
 

@@ -36,6 +36,7 @@ import {
 	llbitmap_read,
 	llbitmap_raise_barrier,
 	llbitmap_release_barrier,
+	llbitmap_wait_marked,
 	mddev_llbitmap,
 } from './llbitmap';
 import { DEFAULT_BARRIER_IDLE, DEFAULT_DAEMON_SLEEP, llbitmap_free_pages, llbitmap_read_all, llbitmap_write_sb } from './sb';
@@ -228,6 +229,7 @@ function llbitmap_startwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong
 	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
 		llbitmap_raise_barrier(bitmap, idx);
 	llbitmap_apply(bitmap, first.get(), last.get(), llbitmap_action.BitmapActionStartwrite);
+	llbitmap_wait_marked(bitmap, llbitmap_page_of(first.get()), llbitmap_page_of(last.get()));
 	return 0;
 }
 

@@ -41,3 +41,28 @@ describe('interleavings of two writers and the daemon on one page', () => {
 		console.log(`found after ${r.runs} schedules: preempt at ${JSON.stringify(r.failure?.schedule)}`);
 	});
 });
+
+/** Chunk 0 was written and cleaned (Clean on disk); then two writers to it at once. */
+function twoFirstWriters(): () => void {
+	const a = SimArray.fresh();
+	a.write(0n, 8);
+	settle();
+	a.ops.flush(a.mddev);
+	settle();
+	spawn('writer A', () => a.write(0n, 8), 0n, 'thread');
+	spawn('writer B', () => a.write(8n, 8), 0n, 'thread');
+	return () => {
+		expect(a.inflight).toBe(0);
+		a.stop();
+	};
+}
+
+describe('interleavings of two first writers to one Clean chunk', () => {
+	test('the second writer does not issue its data before the first writer\'s Dirty byte is on disk', () => {
+		const r = explore(twoFirstWriters, 2);
+		if (r.failure) console.log(`preempt at ${JSON.stringify(r.failure.schedule)}: ${r.failure.error.message}`);
+		expect(r.failure?.error.message ?? '').toBe('');
+		expect(r.runs).toBeGreaterThan(100);
+		console.log(`${r.runs} schedules`);
+	});
+});
