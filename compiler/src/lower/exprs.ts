@@ -74,7 +74,7 @@ function isCondition(node: Node): boolean {
 }
 
 /** The suffix that gives a literal the C type `t` (or one as wide). */
-function typedSuffix(t: CType, value: bigint): string {
+export function typedSuffix(t: CType, value: bigint): string {
 	if (t.kind !== 'int' || value > INT_MAX) return '';
 	if (t.bits === 64) return t.std.includes('long long') ? (t.signed ? 'LL' : 'ULL') : t.signed ? 'L' : 'UL';
 	return t.signed || t.bits < 32 ? '' : 'U';

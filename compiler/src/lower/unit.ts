@@ -6,7 +6,7 @@ import type { CType, EnumType, StructType } from '../c/types.js';
 import type { Checker } from '../check/checker.js';
 import { isSentinel, tableDim, type TopItem, type UnitDecls } from '../check/decls.js';
 import { jsDocText } from '../check/model.js';
-import { lowerExpr } from './exprs.js';
+import { lowerExpr, typedSuffix } from './exprs.js';
 import { Lowerer } from './lowerer.js';
 import { leadingComments, lowerFunctionBody } from './stmts.js';
 
@@ -97,9 +97,19 @@ function enumDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'enum' }>): C.EnumDe
 	return { k: 'enum', name: it.type.name, members, comment: jsDocText(it.node), pos: lw.pos(it.node) };
 }
 
-function defineValue(lw: Lowerer, init: Expression): C.Expr {
+/**
+ * A typed file-scope constant's macro keeps its type: `const X: ulong =
+ * 128n` is `128UL` (a bare `128` is an int, and `X << 40` would shift past
+ * its width); an expression of a wider or unsigned type is cast to it.
+ */
+function defineValue(lw: Lowerer, init: Expression, type: CType): C.Expr {
 	const e = lowerExpr(lw, init);
-	return e.k === 'int' || e.k === 'ident' || e.k === 'paren' || (e.k === 'int' as string) ? e : { k: 'paren', e };
+	if (type.kind === 'int' && (type.bits > 32 || (!type.signed && type.bits === 32))) {
+		const lit = lw.ck.exprInfo.get(init)?.lit;
+		if (e.k === 'int' && lit !== undefined && lit >= 0n) return /[uUlL]$/.test(e.text) ? e : C.num(e.text + typedSuffix(type, lit));
+		if (e.k !== 'int') return { k: 'paren', e: { k: 'cast', type, e: e.k === 'ident' || e.k === 'paren' ? e : { k: 'paren', e } } as C.Expr };
+	}
+	return e.k === 'int' || e.k === 'ident' || e.k === 'paren' ? e : { k: 'paren', e };
 }
 
 /** Functions a declaration refers to (for forward declarations). */
@@ -149,7 +159,7 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 				break;
 			}
 			case 'define': {
-				const d: C.Define = { k: 'define', name: it.ent.cname, value: defineValue(lw, it.node.getInitializerOrThrow()), comment: jsDocText(it.node), pos: lw.pos(it.node) };
+				const d: C.Define = { k: 'define', name: it.ent.cname, value: defineValue(lw, it.node.getInitializerOrThrow(), it.ent.type), comment: jsDocText(it.node), pos: lw.pos(it.node) };
 				(ck.crossUnit.has(it.node) ? header : body).push(d);
 				break;
 			}

@@ -10,6 +10,10 @@ import { type bool, div, int, type s64, type sector_t, type u8, u32, u64, uint, 
 const SHIFT = 3;
 /** A 64-bit constant needs a suffix. */
 const BIG: u64 = 0x100000000n;
+/** A small constant keeps its type: 4096UL, so CHUNK << 40 does not shift an int. */
+const CHUNK: ulong = 4096n;
+/** An expression of a wider type is cast to it. */
+const CHUNK_SECTORS: ulong = CHUNK >> 9n;
 
 /**
  * Integer conversions: casts only where C would not convert the same way.
@@ -22,7 +26,7 @@ export function widen(a: u32, b: u32, c: u8): u64 {
 
 	if (narrow > 7 && c !== 0)
 		return wide + both;
-	return ulong_to_u64(ulong(1) << ulong(SHIFT)) + BIG;
+	return ulong_to_u64((ulong(1) << ulong(SHIFT)) + (CHUNK << 40n) + CHUNK_SECTORS) + BIG;
 }
 
 function u64_of(x: u32): u64 {

@@ -16,6 +16,15 @@
 /* A 64-bit constant needs a suffix. */
 #define BIG 0x100000000ULL
 
+/*
+ * A small constant keeps its type: 4096UL, so CHUNK << 40 does not shift an
+ * int.
+ */
+#define CHUNK 4096UL
+
+/* An expression of a wider type is cast to it. */
+#define CHUNK_SECTORS ((unsigned long)(CHUNK >> 9))
+
 static u64 u64_of(u32 x);
 static u64 ulong_to_u64(unsigned long x);
 
@@ -28,7 +37,8 @@ u64 widen(u32 a, u32 b, u8 c)
 
 	if (narrow > 7 && c != 0)
 		return wide + both;
-	return ulong_to_u64(1UL << SHIFT) + BIG;
+	return ulong_to_u64((1UL << SHIFT) + (CHUNK << 40) + CHUNK_SECTORS) +
+	       BIG;
 }
 
 static u64 u64_of(u32 x)
