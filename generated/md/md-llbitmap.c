@@ -381,6 +381,7 @@ static bool llbitmap_write_if(struct llbitmap *llbitmap,
 	unsigned int offset = offset_in_page(pos);
 
 	atomic_inc(&pctl->marking);
+	/* as in llbitmap_write() */
 	smp_mb__after_atomic();
 	if (cmpxchg(&pctl->state[offset], old, state) != old) {
 		llbitmap_marked(pctl);
@@ -734,7 +735,9 @@ static void llbitmap_apply_page(struct llbitmap *bitmap, unsigned int idx,
 /*
  * Turn the Dirty chunks of idle pages (of every page if `all`) Clean, and
  * write them. Nothing is cleaned while the array is degraded: a re-added
- * member must recover everything written since it left.
+ * member must recover everything written since it left; nor while a
+ * write-behind copy is on its way to a write-mostly member: raid1 ends
+ * the write (endwrite) before, and the copy is not known by chunk.
  */
 static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 {
@@ -742,7 +745,7 @@ static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 	bool cleaned = false;
 	unsigned int idx;
 
-	if (mddev->degraded)
+	if (mddev->degraded || atomic_read(&bitmap->behind_writes))
 		return;
 	for (idx = 0; idx < bitmap->nr_pages; idx++) {
 		struct llbitmap_page_ctl *pctl = llbitmap_pctl(bitmap, idx);
@@ -757,6 +760,21 @@ static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 			pr_warn("md/llbitmap: %s: writes to bitmap page %u did not drain; cleaning it later\n",
 				mdname(mddev), idx);
 			continue;
+		}
+		/*
+		 * Again, now that the page's writes have drained: one of
+		 * them may
+		 * have failed a member (md_error() comes before the write
+		 * ends),
+		 * or left its behind copy queued (start_behind_write()
+		 * counts it
+		 * before the write ends).
+		 */
+		if (mddev->degraded || atomic_read(&bitmap->behind_writes)) {
+			if (flush)
+				set_bit(LLPageFlush, &pctl->flags);
+			llbitmap_resume(bitmap, idx);
+			break;
 		}
 		clear_bit(LLPageHasDirty, &pctl->flags);
 		llbitmap_apply_page(bitmap, idx, BitmapActionDaemon);
@@ -868,25 +886,31 @@ static void llbitmap_daemon_fn(struct work_struct *work)
  * Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync
  * IO.
  */
-#define LLBITMAP_DEFAULT_CHUNK 128
+#define LLBITMAP_DEFAULT_CHUNK 128UL
 
 /* Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
-#define LLBITMAP_MIN_CHUNK 8
+#define LLBITMAP_MIN_CHUNK 8UL
 
 /*
  * mdadm's chunk for an internal bitmap when none is asked for, in sectors:
  * 64 MiB.
  */
-#define MDADM_DEFAULT_CHUNK 131072
+#define MDADM_DEFAULT_CHUNK 131072UL
 
 /* Most bitmap space used, in sectors: 128 KiB. */
-#define LLBITMAP_MAX_SPACE 256
+#define LLBITMAP_MAX_SPACE 256UL
 
-#define DEFAULT_DAEMON_SLEEP 30
-#define DEFAULT_BARRIER_IDLE 5
+#define DEFAULT_DAEMON_SLEEP 30UL
+#define DEFAULT_BARRIER_IDLE 5UL
 
 /* Longest daemon_sleep and barrier_idle, in seconds. */
-#define LLBITMAP_MAX_SECONDS 3600
+#define LLBITMAP_MAX_SECONDS 3600UL
+
+/*
+ * Most behind writes mdadm --write-behind may ask for: the classic bitmap's
+ * COUNTER_MAX.
+ */
+#define LLBITMAP_MAX_WRITE_BEHIND 16383UL
 
 /* Bitmap space mdadm reserves for a member of `size` sectors. */
 static unsigned long llbitmap_default_space(sector_t size)
@@ -1149,6 +1173,27 @@ static enum llbitmap_sb_kind llbitmap_sb_kind_of(bitmap_super_t *sb)
 	return LLSbNew;
 }
 
+/*
+ * mdadm --write-behind, kept in the superblock: raid1 does write-behind
+ * to write-mostly members only when bitmap_info.max_write_behind is set.
+ */
+static void llbitmap_take_write_behind(struct llbitmap *bitmap,
+				       bitmap_super_t *sb)
+{
+	struct mddev *mddev = bitmap->mddev;
+	unsigned long write_behind =
+		(unsigned long)le32_to_cpu(sb->write_behind);
+
+	if (mddev->bitmap_info.max_write_behind)
+		return;
+	if (write_behind > LLBITMAP_MAX_WRITE_BEHIND) {
+		pr_warn("md/llbitmap: %s: write-behind %lu out of range (0 - %lu): no write-behind\n",
+			mdname(mddev), write_behind, LLBITMAP_MAX_WRITE_BEHIND);
+		return;
+	}
+	mddev->bitmap_info.max_write_behind = write_behind;
+}
+
 /* Check the superblock of a bitmap found on disk and take its geometry. */
 static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 {
@@ -1183,6 +1228,7 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 	}
 	if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 		bitmap->daemon_sleep = daemon_sleep;
+	llbitmap_take_write_behind(bitmap, sb);
 	bitmap->events_cleared = le64_to_cpu(sb->events_cleared);
 	if (events < mddev->events) {
 		pr_warn("md/llbitmap: %s: bitmap is out of date (%llu < %llu): everything written will be resynced\n",
@@ -1270,7 +1316,8 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	}
 	bitmap->space = llbitmap_space(bitmap, sb);
 	/*
-	 * mdadm's --delay and --bitmap-chunk. A chunk below mdadm's 64 MiB
+	 * mdadm's --delay, --write-behind and --bitmap-chunk. A chunk below
+	 * mdadm's 64 MiB
 	 * default was asked for; the default itself is far coarser than ours
 	 * and is not taken.
 	 */
@@ -1282,6 +1329,7 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 
 		if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap->daemon_sleep = daemon_sleep;
+		llbitmap_take_write_behind(bitmap, sb);
 		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK &&
 		    asked < MDADM_DEFAULT_CHUNK)
 			chunksize = asked;
@@ -1435,7 +1483,7 @@ static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
  * Without a bitmap md syncs everything, this many sectors at a time (as
  * md-bitmap answers).
  */
-#define LLBITMAP_NO_BITMAP_BLOCKS 1024
+#define LLBITMAP_NO_BITMAP_BLOCKS 1024ULL
 
 /* Sectors from `offset` to the end of its chunk. */
 static sector_t llbitmap_chunk_rest(unsigned long chunksize, sector_t offset)

@@ -4,6 +4,7 @@
  * behind its own barrier; writes to other pages go on, and the array is
  * never suspended.
  */
+import { atomic_read } from '../kernel/atomic';
 import { clear_bit, set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { READ_ONCE } from '../kernel/compiler';
@@ -40,13 +41,15 @@ export function llbitmap_apply_page(bitmap: Ptr<llbitmap>, idx: uint, action: ll
 /**
  * Turn the Dirty chunks of idle pages (of every page if `all`) Clean, and
  * write them. Nothing is cleaned while the array is degraded: a re-added
- * member must recover everything written since it left.
+ * member must recover everything written since it left; nor while a
+ * write-behind copy is on its way to a write-mostly member: raid1 ends
+ * the write (endwrite) before, and the copy is not known by chunk.
  */
 export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
 	const mddev = bitmap.mddev;
 	let cleaned = false;
 
-	if (mddev.degraded)
+	if (mddev.degraded || atomic_read(bitmap.behind_writes))
 		return;
 	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++) {
 		const pctl = llbitmap_pctl(bitmap, idx);
@@ -59,6 +62,18 @@ export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
 		if (llbitmap_suspend(bitmap, idx)) {
 			pr_warn('md/llbitmap: %s: writes to bitmap page %u did not drain; cleaning it later\n', mdname(mddev), idx);
 			continue;
+		}
+		/*
+		 * Again, now that the page's writes have drained: one of them may
+		 * have failed a member (md_error() comes before the write ends),
+		 * or left its behind copy queued (start_behind_write() counts it
+		 * before the write ends).
+		 */
+		if (mddev.degraded || atomic_read(bitmap.behind_writes)) {
+			if (flush)
+				set_bit(llbitmap_page_flag.LLPageFlush, pctl.flags);
+			llbitmap_resume(bitmap, idx);
+			break;
 		}
 		clear_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
 		llbitmap_apply_page(bitmap, idx, llbitmap_action.BitmapActionDaemon);

@@ -212,6 +212,7 @@ export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, 
 	const offset = offset_in_page(pos);
 
 	atomic_inc(pctl.marking);
+	/* as in llbitmap_write() */
 	smp_mb__after_atomic();
 	if (cmpxchg(pctl.state, offset, u8(old), u8(state)) !== old) {
 		llbitmap_marked(pctl);

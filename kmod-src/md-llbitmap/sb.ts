@@ -57,6 +57,8 @@ export const DEFAULT_DAEMON_SLEEP: ulong = 30n;
 export const DEFAULT_BARRIER_IDLE: ulong = 5n;
 /** Longest daemon_sleep and barrier_idle, in seconds. */
 export const LLBITMAP_MAX_SECONDS: ulong = 3600n;
+/** Most behind writes mdadm --write-behind may ask for: the classic bitmap's COUNTER_MAX. */
+const LLBITMAP_MAX_WRITE_BEHIND: ulong = 16383n;
 
 /** Bitmap space mdadm reserves for a member of `size` sectors. */
 function llbitmap_default_space(size: sector_t): ulong {
@@ -285,6 +287,24 @@ export function llbitmap_sb_kind_of(sb: Ptr<bitmap_super_t>): llbitmap_sb_kind {
 	return llbitmap_sb_kind.LLSbNew;
 }
 
+/**
+ * mdadm --write-behind, kept in the superblock: raid1 does write-behind
+ * to write-mostly members only when bitmap_info.max_write_behind is set.
+ */
+function llbitmap_take_write_behind(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): void {
+	const mddev = bitmap.mddev;
+	const write_behind = ulong(le32_to_cpu(sb.write_behind));
+
+	if (mddev.bitmap_info.max_write_behind)
+		return;
+	if (write_behind > LLBITMAP_MAX_WRITE_BEHIND) {
+		pr_warn('md/llbitmap: %s: write-behind %lu out of range (0 - %lu): no write-behind\n', mdname(mddev), write_behind,
+			LLBITMAP_MAX_WRITE_BEHIND);
+		return;
+	}
+	mddev.bitmap_info.max_write_behind = write_behind;
+}
+
 /** Check the superblock of a bitmap found on disk and take its geometry. */
 function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): int {
 	const mddev = bitmap.mddev;
@@ -312,6 +332,7 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
 	}
 	if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 		bitmap.daemon_sleep = daemon_sleep;
+	llbitmap_take_write_behind(bitmap, sb);
 	bitmap.events_cleared = le64_to_cpu(sb.events_cleared);
 	if (events < mddev.events) {
 		pr_warn('md/llbitmap: %s: bitmap is out of date (%llu < %llu): everything written will be resynced\n', mdname(mddev),
@@ -387,7 +408,7 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	}
 	bitmap.space = llbitmap_space(bitmap, sb);
 	/*
-	 * mdadm's --delay and --bitmap-chunk. A chunk below mdadm's 64 MiB
+	 * mdadm's --delay, --write-behind and --bitmap-chunk. A chunk below mdadm's 64 MiB
 	 * default was asked for; the default itself is far coarser than ours
 	 * and is not taken.
 	 */
@@ -397,6 +418,7 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 
 		if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap.daemon_sleep = daemon_sleep;
+		llbitmap_take_write_behind(bitmap, sb);
 		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK && asked < MDADM_DEFAULT_CHUNK)
 			chunksize = asked;
 	}

@@ -37,6 +37,8 @@ export class SimDisk {
 	readonly log: WriteRecord[] = [];
 	/** Writes submitted and not yet completed. */
 	inflight = 0;
+	/** Jiffies a data write takes (a slow member: write-mostly behind dm-delay); bitmap IO is not delayed. */
+	dataLatency = 0n;
 
 	constructor(
 		readonly name: string,
@@ -108,7 +110,7 @@ export class SimDisk {
 			} else scatter(b, this, start);
 			b.bi_status = 0;
 			bio_endio(b);
-		});
+		}, write && !(b.bi_opf & (1 << 12)) ? this.dataLatency : 0n);
 	}
 
 	/** The disk after a power loss: durable data plus `keep` of the cached sectors. */

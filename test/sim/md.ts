@@ -72,6 +72,8 @@ export interface Ops {
 	start_discard(m: mddev, offset: bigint, sectors: bigint): void;
 	end_discard(m: mddev, offset: bigint, sectors: bigint): void;
 	cond_end_sync(m: mddev, sector: bigint, force: boolean): void;
+	start_behind_write(m: mddev): void;
+	end_behind_write(m: mddev): void;
 	write_all(m: mddev): void;
 	update_sb(data: unknown): void;
 }
@@ -86,6 +88,14 @@ export interface ArrayOptions {
 	brokenStartwrite?: boolean;
 	/** md_mod.llbitmap (default: set). */
 	llbitmap?: boolean;
+	/**
+	 * raid1 --write-behind with this member write-mostly: a write ends
+	 * (endwrite) when the other members have it; this one's copy is a
+	 * behind write, counted with start/end_behind_write.
+	 */
+	writeBehind?: number;
+	/** Broken md: behind writes are not reported to the bitmap. */
+	brokenBehindCount?: boolean;
 }
 
 /** Fake page for member data bios: one sector of a generation number. */
@@ -261,13 +271,18 @@ export class SimArray {
 		this.gen += discard ? this.disks.length : 1;
 		const targets = this.disks.map((_, i) => i).filter((i) => this.writable(i));
 		this.checkWriteIntent(offset, sectors, targets, discard);
-		let pending = targets.length;
+		const behind = !discard && this.opts.writeBehind !== undefined && targets.includes(this.opts.writeBehind) && targets.length > 1 ? this.opts.writeBehind : -1;
+		let pending = targets.length - (behind >= 0 ? 1 : 0);
 		this.inflight++;
 		const done = () => {
 			if (--pending > 0) return;
 			this.inflight--;
 			if (discard) this.ops.end_discard(m, offset, BigInt(sectors));
 			else this.ops.endwrite(m, offset, BigInt(sectors));
+		};
+		if (behind >= 0 && !this.opts.brokenBehindCount) this.ops.start_behind_write(m);
+		const behindDone = () => {
+			if (!this.opts.brokenBehindCount) this.ops.end_behind_write(m);
 		};
 		if (!pending) {
 			pending = 1;
@@ -281,7 +296,12 @@ export class SimArray {
 			b.bi_iter.bi_sector = DATA_OFFSET + offset;
 			b.bi_iter.bi_size = sectors * 512;
 			b.vecs = [{ page: dataPage(discard ? gen + i : gen, sectors), len: sectors * 512, off: 0 }];
-			b.bi_end_io = () => done();
+			// raid1_end_write_request(): a failed write fails the member (md_error)
+			b.bi_end_io = (bb: bio) => {
+				if (bb.bi_status) this.fail(i);
+				if (i === behind) behindDone();
+				else done();
+			};
 			this.writesIssued++;
 			this.disks[i].submit(b);
 		}
