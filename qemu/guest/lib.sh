@@ -125,7 +125,7 @@ kts_reset() {
 	fi
 	command -v dmsetup > /dev/null && dmsetup remove_all 2> /dev/null
 	losetup -D 2> /dev/null
-	for m in raid456 raid10 raid1 raid0 md_mod brd loop dm_flakey dm_delay dm_log_writes dm_mod; do
+	for m in dm_raid raid456 raid10 raid1 raid0 md_mod brd loop dm_flakey dm_delay dm_log_writes dm_mod; do
 		if [[ -d /sys/module/$m ]] && [[ -f /sys/module/$m/refcnt ]]; then
 			modprobe -r "$m" 2> /dev/null
 		fi
