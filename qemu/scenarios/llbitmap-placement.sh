@@ -60,16 +60,21 @@ refused() {
 		kts_fail "no message saying why"
 }
 
-declare -A doff
-case $case_ in
-v1.2 | v1.0)
-	meta=${case_#v}
-	mdadm --create /dev/md0 --run --metadata="$meta" --level=1 --raid-devices=2 \
-		--bitmap=internal /dev/ram0 /dev/ram1 > /dev/null 2>&1
+# with_data MDADM_CREATE_ARGS...: a raid1 md0 with the pattern on it,
+# stopped; $space is its bitmap space in sectors
+with_data() {
+	mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --bitmap=internal "$@" > /dev/null 2>&1
 	wait_idle md0
 	space=$(kts_llmeta md0 space)
 	pattern_write /dev/md0
 	mdadm --stop /dev/md0
+}
+
+declare -A doff
+case $case_ in
+v1.2 | v1.0)
+	meta=${case_#v}
+	with_data --metadata="$meta" /dev/ram0 /dev/ram1
 	sb=$(examine /dev/ram0 'Super Offset')
 	bo=$(examine /dev/ram0 'Internal Bitmap')
 	# 32 MiB into the array, past the pattern: member sector doff + 65536
@@ -95,12 +100,7 @@ v1.2 | v1.0)
 	kts_result "refused_$meta=1"
 	;;
 spare)
-	mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --spare-devices=1 \
-		--bitmap=internal /dev/ram0 /dev/ram1 /dev/ram2 > /dev/null 2>&1
-	wait_idle md0
-	space=$(kts_llmeta md0 space)
-	pattern_write /dev/md0
-	mdadm --stop /dev/md0
+	with_data --spare-devices=1 /dev/ram0 /dev/ram1 /dev/ram2
 	sb=$(examine /dev/ram2 'Super Offset')
 	bo=$(examine /dev/ram2 'Internal Bitmap')
 	kts_step "the spare's data offset -> $((sb + bo)), where the bitmap starts"
