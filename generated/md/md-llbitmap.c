@@ -310,7 +310,25 @@ static void llbitmap_mark_block(struct llbitmap *llbitmap,
 	set_bit(LLBitmapPending, &llbitmap->flags);
 }
 
-static void llbitmap_marked(struct llbitmap_page_ctl *pctl);
+/* A state byte of the page is about to be stored. */
+static void llbitmap_marking(struct llbitmap_page_ctl *pctl)
+{
+	atomic_inc(&pctl->marking);
+	/*
+	 * counted before the byte is stored: pairs with
+	 * llbitmap_wait_marked()
+	 */
+	smp_mb__after_atomic();
+}
+
+/* A state byte of the page is stored and its block marked. */
+static void llbitmap_marked(struct llbitmap_page_ctl *pctl)
+{
+	/* the marks are visible before the count drops */
+	smp_mb__before_atomic();
+	if (atomic_dec_and_test(&pctl->marking) && wq_has_sleeper(&pctl->wait))
+		wake_up(&pctl->wait);
+}
 
 /* Set the state of a chunk; its block goes to disk at the next unplug. */
 static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
@@ -321,26 +339,12 @@ static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 						       pos >> PAGE_SHIFT);
 	unsigned int offset = offset_in_page(pos);
 
-	atomic_inc(&pctl->marking);
-	/*
-	 * counted before the byte is stored: pairs with
-	 * llbitmap_wait_marked()
-	 */
-	smp_mb__after_atomic();
+	llbitmap_marking(pctl);
 	pctl->state[offset] = state;
 	if (state == BitDirty && !test_bit(LLPageHasDirty, &pctl->flags))
 		set_bit(LLPageHasDirty, &pctl->flags);
 	llbitmap_mark_block(llbitmap, pctl, offset);
 	llbitmap_marked(pctl);
-}
-
-/* A state byte of the page is stored and its block marked. */
-static void llbitmap_marked(struct llbitmap_page_ctl *pctl)
-{
-	/* the marks are visible before the count drops */
-	smp_mb__before_atomic();
-	if (atomic_dec_and_test(&pctl->marking) && wq_has_sleeper(&pctl->wait))
-		wake_up(&pctl->wait);
 }
 
 /*
@@ -380,9 +384,7 @@ static bool llbitmap_write_if(struct llbitmap *llbitmap,
 						       pos >> PAGE_SHIFT);
 	unsigned int offset = offset_in_page(pos);
 
-	atomic_inc(&pctl->marking);
-	/* as in llbitmap_write() */
-	smp_mb__after_atomic();
+	llbitmap_marking(pctl);
 	if (cmpxchg(&pctl->state[offset], old, state) != old) {
 		llbitmap_marked(pctl);
 		return false;
@@ -732,6 +734,13 @@ static void llbitmap_apply_page(struct llbitmap *bitmap, unsigned int idx,
 	llbitmap_apply(bitmap, start, end, action);
 }
 
+/* Whether nothing may be cleaned now: see llbitmap_clean(). */
+static bool llbitmap_clean_held(struct llbitmap *bitmap)
+{
+	return bitmap->mddev->degraded != 0 ||
+	       atomic_read(&bitmap->behind_writes) != 0;
+}
+
 /*
  * Turn the Dirty chunks of idle pages (of every page if `all`) Clean, and
  * write them. Nothing is cleaned while the array is degraded: a re-added
@@ -745,7 +754,7 @@ static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 	bool cleaned = false;
 	unsigned int idx;
 
-	if (mddev->degraded || atomic_read(&bitmap->behind_writes))
+	if (llbitmap_clean_held(bitmap))
 		return;
 	for (idx = 0; idx < bitmap->nr_pages; idx++) {
 		struct llbitmap_page_ctl *pctl = llbitmap_pctl(bitmap, idx);
@@ -770,7 +779,7 @@ static void llbitmap_clean(struct llbitmap *bitmap, bool all)
 		 * counts it
 		 * before the write ends).
 		 */
-		if (mddev->degraded || atomic_read(&bitmap->behind_writes)) {
+		if (llbitmap_clean_held(bitmap)) {
 			if (flush)
 				set_bit(LLPageFlush, &pctl->flags);
 			llbitmap_resume(bitmap, idx);

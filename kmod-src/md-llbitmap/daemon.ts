@@ -38,6 +38,11 @@ export function llbitmap_apply_page(bitmap: Ptr<llbitmap>, idx: uint, action: ll
 	llbitmap_apply(bitmap, start, end, action);
 }
 
+/** Whether nothing may be cleaned now: see llbitmap_clean(). */
+function llbitmap_clean_held(bitmap: Ptr<llbitmap>): bool {
+	return bitmap.mddev.degraded !== 0 || atomic_read(bitmap.behind_writes) !== 0;
+}
+
 /**
  * Turn the Dirty chunks of idle pages (of every page if `all`) Clean, and
  * write them. Nothing is cleaned while the array is degraded: a re-added
@@ -49,7 +54,7 @@ export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
 	const mddev = bitmap.mddev;
 	let cleaned = false;
 
-	if (mddev.degraded || atomic_read(bitmap.behind_writes))
+	if (llbitmap_clean_held(bitmap))
 		return;
 	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++) {
 		const pctl = llbitmap_pctl(bitmap, idx);
@@ -69,7 +74,7 @@ export function llbitmap_clean(bitmap: Ptr<llbitmap>, all: bool): void {
 		 * or left its behind copy queued (start_behind_write() counts it
 		 * before the write ends).
 		 */
-		if (mddev.degraded || atomic_read(bitmap.behind_writes)) {
+		if (llbitmap_clean_held(bitmap)) {
 			if (flush)
 				set_bit(llbitmap_page_flag.LLPageFlush, pctl.flags);
 			llbitmap_resume(bitmap, idx);

@@ -161,20 +161,11 @@ export function llbitmap_mark_block(llbitmap: Ptr<llbitmap>, pctl: Ptr<llbitmap_
 	set_bit(llbitmap_flag.LLBitmapPending, llbitmap.flags);
 }
 
-/** Set the state of a chunk; its block goes to disk at the next unplug. */
-export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, chunk: uint): void {
-	const pos = chunk + BITMAP_DATA_OFFSET;
-	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
-	const offset = offset_in_page(pos);
-
+/** A state byte of the page is about to be stored. */
+function llbitmap_marking(pctl: Ptr<llbitmap_page_ctl>): void {
 	atomic_inc(pctl.marking);
 	/* counted before the byte is stored: pairs with llbitmap_wait_marked() */
 	smp_mb__after_atomic();
-	pctl.state[offset] = state;
-	if (state === llbitmap_state.BitDirty && !test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
-		set_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
-	llbitmap_mark_block(llbitmap, pctl, offset);
-	llbitmap_marked(pctl);
 }
 
 /** A state byte of the page is stored and its block marked. */
@@ -183,6 +174,20 @@ function llbitmap_marked(pctl: Ptr<llbitmap_page_ctl>): void {
 	smp_mb__before_atomic();
 	if (atomic_dec_and_test(pctl.marking) && wq_has_sleeper(pctl.wait))
 		wake_up(pctl.wait);
+}
+
+/** Set the state of a chunk; its block goes to disk at the next unplug. */
+export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, chunk: uint): void {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
+	const offset = offset_in_page(pos);
+
+	llbitmap_marking(pctl);
+	pctl.state[offset] = state;
+	if (state === llbitmap_state.BitDirty && !test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
+		set_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
+	llbitmap_mark_block(llbitmap, pctl, offset);
+	llbitmap_marked(pctl);
 }
 
 /**
@@ -211,9 +216,7 @@ export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, 
 	const pctl = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT);
 	const offset = offset_in_page(pos);
 
-	atomic_inc(pctl.marking);
-	/* as in llbitmap_write() */
-	smp_mb__after_atomic();
+	llbitmap_marking(pctl);
 	if (cmpxchg(pctl.state, offset, u8(old), u8(state)) !== old) {
 		llbitmap_marked(pctl);
 		return false;

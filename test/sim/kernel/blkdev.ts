@@ -270,16 +270,13 @@ export function disk_get(d: gendisk): void {
 	d.refs++;
 }
 /** The last reference gone: disk_release(), which calls into the disk's fops (their module must be loaded). */
-export function disk_put(d: gendisk): void {
+export function put_disk(d: gendisk): void {
 	if (--d.refs > 0) return;
 	if (d.refs < 0) throw new Error('put_disk() of a released disk');
 	const owner = (d.fops as { owner?: module } | null)?.owner;
 	if (owner && unloaded.has(owner)) throw new Error('disk_release(): the disk\'s fops belong to a module already unloaded (use after free of module memory)');
 	const i = disks.indexOf(d);
 	if (i >= 0) disks.splice(i, 1);
-}
-export function put_disk(d: gendisk): void {
-	disk_put(d);
 }
 export function set_capacity(d: gendisk, size: bigint): void {
 	d.capacity = size;

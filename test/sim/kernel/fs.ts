@@ -1,5 +1,5 @@
 // Runtime of kmod-src/kernel/fs.d.ts.
-import { type block_device, disk_get, disk_put } from './blkdev.js';
+import { type block_device, disk_get, put_disk } from './blkdev.js';
 import { spawn } from '../sched.js';
 
 export class file {
@@ -10,7 +10,7 @@ export class file {
 function release(f: file): void {
 	if (f.closed) throw new Error('fput() of a released file');
 	f.closed = true;
-	if (f.bdev?.bd_disk) disk_put(f.bdev.bd_disk);
+	if (f.bdev?.bd_disk) put_disk(f.bdev.bd_disk);
 }
 /**
  * md releases the meta file from a work item (md_misc_wq): the final
