@@ -20,6 +20,7 @@
 #include <asm/byteorder.h>
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/blk_types.h>
 #include <linux/blkdev.h>
 #include <linux/compiler.h>
 #include <linux/container_of.h>
@@ -202,8 +203,11 @@ struct llbitmap_page_ctl {
 	/* jiffies after which the daemon may clean the page. */
 	unsigned long expire;
 	unsigned long flags;
-	/* The page's blocks (io_size bytes each) that must be written. */
-	unsigned long dirty;
+	/*
+	 * The page's blocks (io_size bytes each) that must be written: up to
+	 * PAGE_SIZE / 512 of them, 128 on 64 KiB pages.
+	 */
+	DECLARE_BITMAP(dirty, PAGE_SECTORS);
 	wait_queue_head_t wait;
 	/* Writes in flight to the page's chunks: the daemon's barrier. */
 	struct percpu_ref active;
@@ -301,7 +305,7 @@ static void llbitmap_mark_block(struct llbitmap *llbitmap,
 {
 	/* the state byte is stored before its block is marked */
 	smp_mb__before_atomic();
-	set_bit(offset / llbitmap->io_size, &pctl->dirty);
+	set_bit(offset / llbitmap->io_size, pctl->dirty);
 	/* the block is marked before its page */
 	smp_mb__before_atomic();
 	set_bit(LLPageDirty, &pctl->flags);
@@ -623,12 +627,12 @@ static void llbitmap_write_page(struct llbitmap *llbitmap, unsigned int idx)
 	while (block < llbitmap->blocks_per_page) {
 		unsigned int end = block + 1;
 
-		if (!test_and_clear_bit(block, &pctl->dirty)) {
+		if (!test_and_clear_bit(block, pctl->dirty)) {
 			block = end;
 			continue;
 		}
 		while (end < llbitmap->blocks_per_page &&
-		       test_and_clear_bit(end, &pctl->dirty))
+		       test_and_clear_bit(end, pctl->dirty))
 			end++;
 		llbitmap_submit(llbitmap, idx, block, end - block);
 		block = end;
@@ -673,7 +677,7 @@ static void llbitmap_mark_all(struct llbitmap *llbitmap)
 		unsigned int block;
 
 		for (block = 0; block < blocks; block++)
-			set_bit(block, &pctl->dirty);
+			set_bit(block, pctl->dirty);
 		set_bit(LLPageDirty, &pctl->flags);
 	}
 	set_bit(LLBitmapPending, &llbitmap->flags);

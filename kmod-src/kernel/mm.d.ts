@@ -28,3 +28,8 @@ export declare function kunmap_local(addr: VoidPtr): void;
 export declare function offset_in_page(pos: uint): uint;
 /** Sectors per page, as a shift. */
 export declare const PAGE_SECTORS_SHIFT: int;
+/**
+ * Sectors per page.
+ * @header linux/blk_types.h
+ */
+export declare const PAGE_SECTORS: int;

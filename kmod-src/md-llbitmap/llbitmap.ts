@@ -4,11 +4,11 @@
  * written, and the per-page barrier between writes and the daemon.
  */
 import { atomic64_t, atomic_dec_and_test, atomic_inc, atomic_read, atomic_t, cmpxchg, smp_mb__after_atomic, smp_mb__before_atomic, smp_rmb } from '../kernel/atomic';
-import { Bits, set_bit, test_bit } from '../kernel/bitops';
+import { Bitmap, Bits, set_bit, test_bit } from '../kernel/bitops';
 import { READ_ONCE, WRITE_ONCE } from '../kernel/compiler';
 import { HZ, jiffies } from '../kernel/jiffies';
 import { md_wakeup_thread, MD_RECOVERY_NEEDED, MD_RECOVERY_RUNNING, type mddev } from '../kernel/md';
-import { offset_in_page, type page, PAGE_SHIFT } from '../kernel/mm';
+import { offset_in_page, type page, PAGE_SECTORS, PAGE_SHIFT } from '../kernel/mm';
 import { mutex } from '../kernel/mutex';
 import {
 	percpu_ref,
@@ -63,8 +63,11 @@ export class llbitmap_page_ctl {
 	/** jiffies after which the daemon may clean the page. */
 	expire: ulong = 0n;
 	flags = new Bits();
-	/** The page's blocks (io_size bytes each) that must be written. */
-	dirty = new Bits();
+	/**
+	 * The page's blocks (io_size bytes each) that must be written: up to
+	 * PAGE_SIZE / 512 of them, 128 on 64 KiB pages.
+	 */
+	dirty = new Bitmap(PAGE_SECTORS);
 	wait = new wait_queue_head_t();
 	/** Writes in flight to the page's chunks: the daemon's barrier. */
 	active = new percpu_ref();

@@ -14,7 +14,7 @@ import { SimDisk } from './disk.js';
 import { spawn } from './sched.js';
 import { bio, REQ_OP_WRITE } from './kernel/blkdev.js';
 import { Bits, clear_bit, set_bit, test_bit } from './kernel/bitops.js';
-import { type page } from './kernel/mm.js';
+import { type page, PAGE_SHIFT } from './kernel/mm.js';
 import { Faulty, In_sync, MaxSector, md_rdev, mddev } from './kernel/md.js';
 import { BITMAP_MAGIC } from './kernel/md-bitmap.js';
 import { params } from './kernel/module.js';
@@ -79,8 +79,10 @@ export interface Ops {
 }
 
 export interface ArrayOptions {
-	/** Per member, in sectors (data area = sectors - DATA_OFFSET). */
+	/** Per member, in sectors (data area = sectors - dataOffset). */
 	sectors?: bigint;
+	/** Where the data starts on each member (DATA_OFFSET unless given). */
+	dataOffset?: bigint;
 	members?: number;
 	/** md's bitmap_info.space, in sectors (0: md does not know it). */
 	space?: bigint;
@@ -113,6 +115,8 @@ export class SimArray {
 	/** Data writes issued to members. */
 	writesIssued = 0;
 	gen = 1;
+	/** Where the data starts on each member, in sectors. */
+	readonly dataOffset: bigint;
 
 	constructor(
 		readonly disks: SimDisk[],
@@ -126,9 +130,10 @@ export class SimArray {
 		readonly discarded = new Set<bigint>(),
 	) {
 		params.get('llbitmap')!.set(opts.llbitmap ?? true);
+		this.dataOffset = opts.dataOffset ?? DATA_OFFSET;
 		const m = link(new mddev());
 		m.level = 1;
-		m.dev_sectors = disks[0].sectors - DATA_OFFSET;
+		m.dev_sectors = disks[0].sectors - this.dataOffset;
 		m.resync_max_sectors = m.dev_sectors;
 		m.resync_offset = fresh ? MaxSector : 0n;
 		m.bitmap_info.offset = BITMAP_OFFSET;
@@ -141,8 +146,8 @@ export class SimArray {
 			r.bdev = d.bdev;
 			r.raid_disk = i;
 			r.sb_start = SB_START;
-			r.data_offset = DATA_OFFSET;
-			r.new_data_offset = DATA_OFFSET;
+			r.data_offset = this.dataOffset;
+			r.new_data_offset = this.dataOffset;
 			set_bit(In_sync, r.flags);
 			this.rdevs.push(r);
 		}
@@ -162,9 +167,10 @@ export class SimArray {
 	 */
 	static fresh(opts: ArrayOptions = {}): SimArray {
 		const n = opts.members ?? 2;
-		const sectors = opts.sectors ?? DATA_OFFSET + 48n * 128n;
+		const dataOffset = opts.dataOffset ?? DATA_OFFSET;
+		const sectors = opts.sectors ?? dataOffset + 48n * 128n;
 		const disks = Array.from({ length: n }, (_, i) => new SimDisk(`d${i}`, sectors));
-		for (const d of disks) mdadmBitmapSb(d, sectors - DATA_OFFSET);
+		for (const d of disks) mdadmBitmapSb(d, sectors - dataOffset);
 		const a = new SimArray(disks, opts, false);
 		a.mddev.events = 0n;
 		a.start();
@@ -220,7 +226,7 @@ export class SimArray {
 	/** The in-memory state of a chunk. */
 	state(chunk: number): number {
 		const pos = chunk + 1024;
-		return this.bitmap.pctl[pos >> 12]!.state[pos & 4095];
+		return this.bitmap.pctl[pos >> PAGE_SHIFT]!.state[pos & ((1 << PAGE_SHIFT) - 1)];
 	}
 
 	/** The durable state byte of a chunk on member i. */
@@ -293,7 +299,7 @@ export class SimArray {
 			const b = new bio();
 			b.bi_bdev = this.disks[i].bdev;
 			b.bi_opf = REQ_OP_WRITE;
-			b.bi_iter.bi_sector = DATA_OFFSET + offset;
+			b.bi_iter.bi_sector = this.dataOffset + offset;
 			b.bi_iter.bi_size = sectors * 512;
 			b.vecs = [{ page: dataPage(discard ? gen + i : gen, sectors), len: sectors * 512, off: 0 }];
 			// raid1_end_write_request(): a failed write fails the member (md_error)
@@ -394,10 +400,10 @@ export class SimArray {
 	/** Copy a chunk's data from the first in-sync member to `to`. */
 	copyChunk(chunk: number, to: number[]): void {
 		const from = this.disks.findIndex((_, i) => this.inSync(i));
-		const start = DATA_OFFSET + BigInt(chunk) * this.chunkSectors;
+		const start = this.dataOffset + BigInt(chunk) * this.chunkSectors;
 		for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors; s++) {
 			for (const i of to) this.disks[i].cache.set(s, this.disks[from].sector(s).slice());
-			this.discarded.delete(s - DATA_OFFSET);
+			this.discarded.delete(s - this.dataOffset);
 		}
 	}
 
@@ -421,10 +427,10 @@ export class SimArray {
 		const out: number[] = [];
 		const members = this.disks.map((_, i) => i).filter((i) => this.inSync(i) || durable);
 		for (let c = 0; c < this.chunks; c++) {
-			const start = DATA_OFFSET + BigInt(c) * this.chunkSectors;
+			const start = this.dataOffset + BigInt(c) * this.chunkSectors;
 			let differs = false;
 			for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors && !differs; s++) {
-				if (this.discarded.has(s - DATA_OFFSET)) continue;
+				if (this.discarded.has(s - this.dataOffset)) continue;
 				const ref = durable ? this.disks[members[0]].durableSector(s) : this.disks[members[0]].sector(s);
 				for (const i of members.slice(1)) {
 					const d = durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s);

@@ -17,6 +17,7 @@ export interface PrintOptions {
 
 /** Base type spelling and declarator for `type name`. */
 export function declare(type: CType, name: string): string {
+	if (type.kind === 'array' && type.bitmap) return `DECLARE_BITMAP(${name}, ${type.bitmap.bits})`;
 	const { base, decl } = declParts(type, name);
 	return decl ? `${base} ${decl}`.replace(/\* /g, '*') : base;
 }

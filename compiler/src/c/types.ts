@@ -80,6 +80,16 @@ export interface ArrayType {
 	of: CType;
 	/** Element count, printed as given (a number or a constant's name). */
 	len: string;
+	/** DECLARE_BITMAP(name, bits): an array of `unsigned long` holding `bits` bits. */
+	bitmap?: BitmapSize;
+}
+
+/** The size of a Bitmap field: the constant as C spells it, its value if known. */
+export interface BitmapSize {
+	bits: string;
+	value?: bigint;
+	/** The header that defines the constant. */
+	header?: string;
 }
 
 export interface FuncType {

@@ -55,7 +55,9 @@ export function checkCall(ck: Checker, node: CallExpression, want: Want): ExprIn
 			ck.report(node, 'KTS1022', 'of', '');
 			return ERRI;
 		}
-		return checkArgs(ck, node, ent.type.params, ent, args) ? { type: ent.type.ret } : ERRI;
+		if (!checkArgs(ck, node, ent.type.params, ent, args)) return ERRI;
+		if (jsDocTags(ent.node).has('bitop') && !checkBitNumber(ck, ent, args[0], args[1])) return ERRI;
+		return { type: ent.type.ret };
 	}
 	// A call through a function pointer (a field such as mddev->pers->quiesce).
 	const f = checkExpr(ck, callee);
@@ -67,6 +69,38 @@ export function checkCall(ck: Checker, node: CallExpression, want: Want): ExprIn
 	const info: CallInfo = { adjust: [], indirect: true };
 	ck.callInfo.set(node, info);
 	return checkArgs(ck, node, f.type.params, undefined, args, info) ? { type: f.type.ret } : ERRI;
+}
+
+/** Bits in an unsigned long on every kernel ktsc's C builds for (32-bit ones too). */
+const BITS_PER_LONG = 32n;
+
+/**
+ * set_bit(nr, addr) and the other bit operations: a bit number must be
+ * inside what `addr` holds. A Bits is one unsigned long of flags: its bit
+ * numbers are constants below BITS_PER_LONG. A Bitmap holds its declared
+ * size: a constant past it is rejected; a computed one is bounded by the
+ * code (the simulator checks it at run time).
+ */
+function checkBitNumber(ck: Checker, ent: FuncEntity, nrNode: Expression, addrNode: Expression): boolean {
+	const nr = ck.info(nrNode);
+	const addr = ck.info(addrNode);
+	const call = `${ent.name}(${nrNode.getText()}, ...)`;
+	if (addr.type.kind === 'array' && addr.type.bitmap) {
+		const size = addr.type.bitmap;
+		if (nr.lit === undefined || size.value === undefined || nr.lit < size.value) return true;
+		ck.report(nrNode, 'KTS2016', call, `bit ${nr.lit} is past the end of a bitmap of ${size.value} bits`, 'use a bit number below the bitmap\'s size');
+		return false;
+	}
+	const constant = nr.lit !== undefined || nr.entity?.kind === 'const' || nr.entity?.kind === 'enummember';
+	if (!constant) {
+		ck.report(nrNode, 'KTS2016', call, `'${nrNode.getText()}' is computed, and a Bits is a single unsigned long`, 'declare the field as a bitmap of the size the index needs: `dirty = new Bitmap(PAGE_SECTORS)`');
+		return false;
+	}
+	if (nr.lit !== undefined && (nr.lit < 0n || nr.lit >= BITS_PER_LONG)) {
+		ck.report(nrNode, 'KTS2016', call, `bit ${nr.lit} is not in an unsigned long (${BITS_PER_LONG} bits on 32-bit kernels)`, 'use a Bitmap for more flags');
+		return false;
+	}
+	return true;
 }
 
 function isPreludeCallee(ck: Checker, callee: Node): boolean {

@@ -77,7 +77,8 @@ function checkStruct(ck: Checker, cls: ClassDeclaration): void {
 			}
 			const tn = m.getTypeNode();
 			if (!tn && !ck.model.embeddedType(m.getInitializer())) {
-				ck.report(m.getNameNode(), 'KTS2001', `field '${m.getName()}'`);
+				// a Bitmap of a bad size is reported where its size is
+				if (!ck.model.isBitmapInit(m.getInitializer())) ck.report(m.getNameNode(), 'KTS2001', `field '${m.getName()}'`);
 				continue;
 			}
 			const f = ent.type.fields.get(m.getName());
@@ -93,7 +94,8 @@ function checkStruct(ck: Checker, cls: ClassDeclaration): void {
 				continue;
 			}
 			if (f.type.kind === 'array') {
-				ck.report(init, 'KTS1028', m.getName());
+				// new Bitmap(bits): zeroed like any array
+				if (!f.type.bitmap) ck.report(init, 'KTS1028', m.getName());
 				continue;
 			}
 			if (!isZeroInit(ck, init, f.type)) ck.report(init, 'KTS1028', m.getName());

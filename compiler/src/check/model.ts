@@ -15,6 +15,7 @@ import {
 	type VariableDeclaration,
 } from 'ts-morph';
 import {
+	type BitmapSize,
 	BOOL,
 	type CType,
 	type EnumType,
@@ -121,7 +122,7 @@ export function jsDocTags(node: Node): Map<string, string> {
 }
 
 /** Tags the compiler reads; other @words (kernel-doc @param:) stay in the text. */
-const COMPILER_TAGS = /^@(c|header|intrinsic|macro|iterator|format|typedef|conversion|value|nonneg|subject|anonymous|global)\b/;
+const COMPILER_TAGS = /^@(c|header|intrinsic|macro|iterator|format|typedef|conversion|value|nonneg|subject|anonymous|global|bitmap|bitop)\b/;
 
 /**
  * The text of a declaration's JSDoc, as written, minus the compiler's own
@@ -213,10 +214,49 @@ export class Model {
 		if (external) this.preludeNames.add(name);
 	}
 
-	/** `field = new T()`: an embedded struct of type T. */
+	/**
+	 * `field = new T()`: an embedded struct of type T; `field = new
+	 * Bitmap(bits)`: DECLARE_BITMAP(field, bits).
+	 */
 	embeddedType(init: Node | undefined): CType | undefined {
-		if (!init || !Node.isNewExpression(init) || init.getArguments().length) return undefined;
-		return this.structs.get(init.getExpression().getText())?.type;
+		if (!init || !Node.isNewExpression(init)) return undefined;
+		const st = this.structs.get(init.getExpression().getText());
+		if (!st) return undefined;
+		const args = init.getArguments();
+		if (jsDocTags(st.node).has('bitmap')) return args.length === 1 ? this.bitmapType(st, args[0]) : undefined;
+		return args.length ? undefined : st.type;
+	}
+
+	private bitmaps = new Map<Node, CType | undefined>();
+
+	/** `new Bitmap(...)`, whether or not its size is valid. */
+	isBitmapInit(init: Node | undefined): boolean {
+		if (!init || !Node.isNewExpression(init)) return false;
+		const st = this.structs.get(init.getExpression().getText());
+		return !!st && jsDocTags(st.node).has('bitmap');
+	}
+
+	/**
+	 * The array a Bitmap of `bits` bits is: `unsigned long [BITS_TO_LONGS(bits)]`.
+	 * `bits` is an integer literal or a kernel constant (defined before any
+	 * struct of the unit, unlike a file-scope const); anything else is
+	 * reported once (KTS2016).
+	 */
+	private bitmapType(st: StructEntity, bits: Node): CType | undefined {
+		if (this.bitmaps.has(bits)) return this.bitmaps.get(bits);
+		let size: BitmapSize | undefined;
+		if (Node.isNumericLiteral(bits) || Node.isBigIntLiteral(bits)) {
+			const value = BigInt(bits.getText().replace(/n$/, '').replace(/_/g, ''));
+			if (value > 0n) size = { bits: String(value), value };
+		} else if (Node.isIdentifier(bits)) {
+			const ent = this.resolve(bits);
+			if (ent && ent.kind === 'const' && ent.external && ent.type.kind === 'int' && (ent.value === undefined || ent.value > 0n))
+				size = { bits: ent.cname, value: ent.value, header: ent.header };
+		}
+		const type: CType | undefined = size && { kind: 'array', of: this.structs.get('Bits')?.type ?? st.type, len: `BITS_TO_LONGS(${size.bits})`, bitmap: size };
+		if (!type) this.diags.report(bits, 'KTS2016', `Bitmap(${bits.getText()})`, 'the size of a bitmap must be a positive integer literal or a kernel constant', 'write new Bitmap(PAGE_SECTORS) or new Bitmap(128)');
+		this.bitmaps.set(bits, type);
+		return type;
 	}
 
 	/** Fill struct fields once every struct name is known. */

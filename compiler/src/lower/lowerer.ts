@@ -52,6 +52,7 @@ export class Lowerer {
 				break;
 			case 'array':
 				this.useType(t.of, seen);
+				if (t.bitmap?.header) this.headers.add(t.bitmap.header);
 				break;
 			case 'func':
 				this.useType(t.ret, seen);

@@ -3,7 +3,8 @@
  * container_of, iteration macros and wait conditions.
  */
 import { atomic_inc, atomic_read, atomic_t, cmpxchg } from '../../../kmod-src/kernel/atomic';
-import { Bits, set_bit, test_bit } from '../../../kmod-src/kernel/bitops';
+import { Bitmap, Bits, set_bit, test_and_clear_bit, test_bit } from '../../../kmod-src/kernel/bitops';
+import { PAGE_SECTORS } from '../../../kmod-src/kernel/mm';
 import { READ_ONCE, WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
 import { ENOMEM } from '../../../kmod-src/kernel/errno';
 import { In_sync, mdname, type md_rdev, type mddev, rdev_for_each } from '../../../kmod-src/kernel/md';
@@ -19,6 +20,9 @@ class slot {
 	owner!: Ptr<mddev>;
 	count: ulong = 0n;
 	flags = new Bits();
+	/** A bit per sector of a page, and a fixed number of bits. */
+	sectors = new Bitmap(PAGE_SECTORS);
+	marks = new Bitmap(96);
 }
 
 /** A table of slots. */
@@ -77,6 +81,13 @@ function count_into(s: Ptr<slot>, out: Out<ulong>): void {
 		set_bit(0, s.flags);
 }
 
+/** Bitmaps go to the bit operations as they are: no '&'. */
+function slot_mark(s: Ptr<slot>, sector: uint): bool {
+	set_bit(95, s.marks);
+	set_bit(sector, s.sectors);
+	return test_and_clear_bit(sector + 1, s.sectors);
+}
+
 /** Iterate members; wait for a condition. */
 function in_sync_members(mddev: Ptr<mddev>, s: Ptr<slots>, start: sector_t): int {
 	let n: int = 0;
@@ -104,6 +115,8 @@ export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
 
 	if (first !== null && slot_claim(first, s.marks, 0))
 		slot_count(first, count);
+	if (first !== null && slot_mark(first, 3))
+		pr_err('%s: sector 4 was marked\n', mdname(mddev));
 	kfree(s.table);
 	kfree(s);
 	return in_sync_members(mddev, s, rdev.sb_start);

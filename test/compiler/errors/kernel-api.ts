@@ -10,6 +10,8 @@ import { cmpxchg } from '../../../kmod-src/kernel/atomic';
 import { type char, type ConstMem, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
 import { kpatch } from '../../../kmod-src/kernel/kpatch';
+import { Bitmap, Bits, set_bit, test_and_clear_bit, test_bit } from '../../../kmod-src/kernel/bitops';
+import { PAGE_SECTORS } from '../../../kmod-src/kernel/mm';
 
 class thing {
 	n: u32 = 0;
@@ -92,6 +94,31 @@ const p3: Param<int> = module_param('p3', 0, 420, 'x'); // KTS3011
 
 kpatch({ file: 'x.c', line: 1, before: [], after: [], insert: 'prototypes' });
 kpatch({ file: 'x.c', line: 'one' as unknown as int, before: [], after: [] }); // KTS3007
+
+// One unsigned long of flags takes constant bit numbers below 32; an index
+// computed at run time needs a Bitmap, whose size is a literal or a kernel
+// constant (a file-scope const is defined after the structs).
+let nbits: u32 = 8;
+const SMALL: u32 = 16;
+
+class page_bits {
+	flags = new Bits();
+	dirty = new Bitmap(PAGE_SECTORS);
+	small = new Bitmap(128);
+	named = new Bitmap(SMALL); // KTS2016
+	none = new Bitmap(0); // KTS2016
+	varying = new Bitmap(nbits); // KTS2016
+}
+
+function bits(p: Ptr<page_bits>, block: u32): boolean {
+	set_bit(colour.Blue, p.flags);
+	set_bit(block, p.dirty);
+	set_bit(127, p.small);
+	set_bit(block, p.flags); // KTS2016
+	set_bit(40, p.flags); // KTS2016
+	set_bit(128, p.small); // KTS2016
+	return test_bit(block + 1, p.flags) || test_and_clear_bit(block, p.small); // KTS2016
+}
 
 export function all(): int {
 	return 0;

@@ -1,15 +1,28 @@
 import { onReset } from '../sched.js';
-// Runtime of kmod-src/kernel/mm.d.ts: pages are 4 KiB byte arrays.
+// Runtime of kmod-src/kernel/mm.d.ts: pages are byte arrays of PAGE_SIZE,
+// 4 KiB unless a test asks for another page size (64 KiB: arm64 with
+// CONFIG_ARM64_64K_PAGES, ppc64el) with setPageShift() before it allocates.
 import { preempt } from '../sched.js';
 import { faults } from './slab.js';
 
-export class page {
-	readonly data = new Uint8Array(4096);
+export let PAGE_SHIFT = 12;
+export let PAGE_SIZE = 4096n;
+export let PAGE_SECTORS_SHIFT = 3;
+/** include/linux/blk_types.h */
+export let PAGE_SECTORS = 8;
+
+/** The kernel's page size from now on (reset() puts 4 KiB back). */
+export function setPageShift(shift: number): void {
+	if (livePages.size) throw new Error('setPageShift(): pages of the old size are live');
+	PAGE_SHIFT = shift;
+	PAGE_SIZE = 1n << BigInt(shift);
+	PAGE_SECTORS_SHIFT = shift - 9;
+	PAGE_SECTORS = 1 << PAGE_SECTORS_SHIFT;
 }
 
-export const PAGE_SIZE = 4096n;
-export const PAGE_SHIFT = 12;
-export const PAGE_SECTORS_SHIFT = 3;
+export class page {
+	readonly data = new Uint8Array(Number(PAGE_SIZE));
+}
 
 export const livePages = new Set<page>();
 
@@ -36,7 +49,7 @@ export function page_address(p: page): Uint8Array {
 export class PageView {
 	private readonly dv: DataView;
 	constructor(readonly page: page) {
-		this.dv = new DataView(page.data.buffer, page.data.byteOffset, 4096);
+		this.dv = new DataView(page.data.buffer, page.data.byteOffset, page.data.length);
 	}
 	get magic() { return this.dv.getUint32(0, true); }
 	set magic(v: number) { this.dv.setUint32(0, v, true); }
@@ -71,7 +84,10 @@ export function kunmap_local(_addr: unknown): void {}
 
 export function offset_in_page(pos: number): number {
 	if (!Number.isInteger(pos) || pos < 0) throw new RangeError(`offset_in_page(${pos})`);
-	return pos & 4095;
+	return pos & (Number(PAGE_SIZE) - 1);
 }
 
-onReset(() => livePages.clear());
+onReset(() => {
+	livePages.clear();
+	setPageShift(12);
+});

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/blk_types.h>
 #include <linux/compiler.h>
 #include <linux/container_of.h>
 #include <linux/errno.h>
@@ -23,6 +24,9 @@ struct slot {
 	struct mddev *owner;
 	unsigned long count;
 	unsigned long flags;
+	/* A bit per sector of a page, and a fixed number of bits. */
+	DECLARE_BITMAP(sectors, PAGE_SECTORS);
+	DECLARE_BITMAP(marks, 96);
 };
 
 /* A table of slots. */
@@ -88,6 +92,14 @@ static void count_into(struct slot *s, unsigned long *out)
 		set_bit(0, &s->flags);
 }
 
+/* Bitmaps go to the bit operations as they are: no '&'. */
+static bool slot_mark(struct slot *s, unsigned int sector)
+{
+	set_bit(95, s->marks);
+	set_bit(sector, s->sectors);
+	return test_and_clear_bit(sector + 1, s->sectors);
+}
+
 /* Iterate members; wait for a condition. */
 static int in_sync_members(struct mddev *mddev, struct slots *s, sector_t start)
 {
@@ -117,6 +129,8 @@ int structs_main(struct mddev *mddev, struct md_rdev *rdev)
 	first = s->table[0];
 	if (first && slot_claim(first, s->marks, 0))
 		slot_count(first, &count);
+	if (first && slot_mark(first, 3))
+		pr_err("%s: sector 4 was marked\n", mdname(mddev));
 	kfree(s->table);
 	kfree(s);
 	return in_sync_members(mddev, s, rdev->sb_start);
