@@ -58,8 +58,10 @@ import {
 	type md_rdev,
 	mdname,
 	type mddev,
+	rcu_read_lock,
+	rcu_read_unlock,
 	rdev_dec_pending,
-	rdev_for_each,
+	rdev_for_each_rcu,
 } from './kernel/md';
 import { THIS_MODULE } from './kernel/module';
 import { pr_err } from './kernel/printk';
@@ -133,6 +135,37 @@ function md_meta_readable(rdev: Ptr<md_rdev>): bool {
 	return md_meta_writable(rdev) && test_bit(In_sync, rdev.flags);
 }
 
+/**
+ * The member after `prev` (the first one when `prev` is NULL) that the
+ * bitmap may write (or, with `read`, read), holding it (nr_pending) so that
+ * md cannot take it out of the array; the hold on `prev` is dropped. As
+ * md-bitmap.c's next_active_rdev(): members come and go without the
+ * bitmap's locks, so the list is walked under RCU, and nothing that
+ * sleeps happens there. `prev` is still linked: md removes only members
+ * that nothing holds.
+ */
+function md_meta_next_rdev(mddev: Ptr<mddev>, prev: Ptr<md_rdev> | null, read: bool): Ptr<md_rdev> | null {
+	let seen = prev === null;
+	let next: Ptr<md_rdev> | null = null;
+
+	rcu_read_lock();
+	for (const rdev of rdev_for_each_rcu(mddev)) {
+		if (!seen) {
+			seen = rdev === prev;
+			continue;
+		}
+		if (read ? md_meta_readable(rdev) : md_meta_writable(rdev)) {
+			atomic_inc(rdev.nr_pending);
+			next = rdev;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (prev)
+		rdev_dec_pending(prev, mddev);
+	return next;
+}
+
 function md_meta_clone_to(meta: Ptr<md_meta>, parent: Ptr<bio>, rdev: Ptr<md_rdev>): Ptr<md_meta_clone> | null {
 	const clone = bio_alloc_clone(rdev.bdev, parent, GFP_NOIO, meta.bs);
 
@@ -176,50 +209,39 @@ function md_meta_end_write(bio: Ptr<bio>): void {
 function md_meta_write(meta: Ptr<md_meta>, parent: Ptr<bio>): void {
 	const mddev = meta.mddev;
 
+	let rdev = md_meta_next_rdev(mddev, null, false);
+
 	/* cleared by the first member that succeeds */
 	parent.bi_status = BLK_STS_IOERR;
-	for (const rdev of rdev_for_each(mddev)) {
-		if (!md_meta_writable(rdev))
-			continue;
+	while (rdev) {
 		if (!md_meta_fits(mddev, rdev, parent.bi_iter.bi_sector, sector_t(bio_sectors(parent)))) {
 			pr_err('md/llbitmap: %s: the bitmap would overwrite data or the superblock of %pg: failing it\n', mdname(mddev), rdev.bdev);
 			md_error(mddev, rdev);
-			continue;
-		}
-		const ctx = md_meta_clone_to(meta, parent, rdev);
+		} else {
+			const ctx = md_meta_clone_to(meta, parent, rdev);
 
-		if (!ctx) {
-			/* a member without the bitmap write must not take data */
-			pr_err('md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n', mdname(mddev), rdev.bdev);
-			md_error(mddev, rdev);
-			continue;
+			if (ctx) {
+				ctx.bio.bi_opf |= REQ_FUA;
+				ctx.bio.bi_end_io = md_meta_end_write;
+				bio_inc_remaining(parent);
+				submit_bio_noacct(ctx.bio);
+			} else {
+				/* a member without the bitmap write must not take data */
+				pr_err('md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n', mdname(mddev), rdev.bdev);
+				md_error(mddev, rdev);
+			}
 		}
-		ctx.bio.bi_opf |= REQ_FUA;
-		ctx.bio.bi_end_io = md_meta_end_write;
-		bio_inc_remaining(parent);
-		submit_bio_noacct(ctx.bio);
+		rdev = md_meta_next_rdev(mddev, rdev, false);
 	}
 	bio_endio(parent);
 }
 
-/** The first in-sync member after `prev` (or the first one at all). */
-function md_meta_next_reader(mddev: Ptr<mddev>, prev: Ptr<md_rdev> | null): Ptr<md_rdev> | null {
-	let seen = prev === null;
-
-	for (const rdev of rdev_for_each(mddev)) {
-		if (!seen) {
-			seen = rdev === prev;
-			continue;
-		}
-		if (md_meta_readable(rdev))
-			return rdev;
-	}
-	return null;
-}
-
-/** Read from the first in-sync member after `prev`; fail when none is left. */
+/**
+ * Read from the first in-sync member after `prev`, whose hold (its failed
+ * read's) goes; fail when none is left.
+ */
 function md_meta_read_from(meta: Ptr<md_meta>, parent: Ptr<bio>, prev: Ptr<md_rdev> | null): void {
-	const rdev = md_meta_next_reader(meta.mddev, prev);
+	const rdev = md_meta_next_rdev(meta.mddev, prev, true);
 
 	if (!rdev) {
 		pr_err('md/llbitmap: %s: no in-sync member could read the bitmap\n', mdname(meta.mddev));
@@ -229,13 +251,15 @@ function md_meta_read_from(meta: Ptr<md_meta>, parent: Ptr<bio>, prev: Ptr<md_rd
 	}
 	const ctx = md_meta_clone_to(meta, parent, rdev);
 
-	if (!ctx) {
+	if (ctx) {
+		ctx.bio.bi_end_io = md_meta_end_read;
+		submit_bio_noacct(ctx.bio);
+	} else {
 		parent.bi_status = BLK_STS_IOERR;
 		bio_endio(parent);
-		return;
 	}
-	ctx.bio.bi_end_io = md_meta_end_read;
-	submit_bio_noacct(ctx.bio);
+	/* the clone holds the member from here */
+	rdev_dec_pending(rdev, meta.mddev);
 }
 
 function md_meta_retry_read(work: Ptr<work_struct>): void {
@@ -245,8 +269,8 @@ function md_meta_retry_read(work: Ptr<work_struct>): void {
 	const rdev = ctx.rdev;
 
 	bio_put(ctx.bio);
+	/* the failed clone's hold on rdev passes to the walk, which drops it */
 	md_meta_read_from(meta, parent, rdev);
-	rdev_dec_pending(rdev, meta.mddev);
 }
 
 function md_meta_end_read(bio: Ptr<bio>): void {

@@ -23,6 +23,7 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -101,6 +102,40 @@ static bool md_meta_readable(struct md_rdev *rdev)
 	return md_meta_writable(rdev) && test_bit(In_sync, &rdev->flags);
 }
 
+/*
+ * The member after `prev` (the first one when `prev` is NULL) that the
+ * bitmap may write (or, with `read`, read), holding it (nr_pending) so that
+ * md cannot take it out of the array; the hold on `prev` is dropped. As
+ * md-bitmap.c's next_active_rdev(): members come and go without the
+ * bitmap's locks, so the list is walked under RCU, and nothing that
+ * sleeps happens there. `prev` is still linked: md removes only members
+ * that nothing holds.
+ */
+static struct md_rdev *md_meta_next_rdev(struct mddev *mddev,
+					 struct md_rdev *prev, bool read)
+{
+	bool seen = !prev;
+	struct md_rdev *next = NULL;
+	struct md_rdev *rdev;
+
+	rcu_read_lock();
+	rdev_for_each_rcu(rdev, mddev) {
+		if (!seen) {
+			seen = rdev == prev;
+			continue;
+		}
+		if (read ? md_meta_readable(rdev) : md_meta_writable(rdev)) {
+			atomic_inc(&rdev->nr_pending);
+			next = rdev;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (prev)
+		rdev_dec_pending(prev, mddev);
+	return next;
+}
+
 static struct md_meta_clone *md_meta_clone_to(struct md_meta *meta,
 					      struct bio *parent,
 					      struct md_rdev *rdev)
@@ -151,66 +186,50 @@ static void md_meta_end_write(struct bio *bio)
 static void md_meta_write(struct md_meta *meta, struct bio *parent)
 {
 	struct mddev *mddev = meta->mddev;
-	struct md_rdev *rdev;
+	struct md_rdev *rdev = md_meta_next_rdev(mddev, NULL, false);
 
 	/* cleared by the first member that succeeds */
 	parent->bi_status = BLK_STS_IOERR;
-	rdev_for_each(rdev, mddev) {
-		struct md_meta_clone *ctx;
-
-		if (!md_meta_writable(rdev))
-			continue;
+	while (rdev) {
 		if (!md_meta_fits(mddev, rdev, parent->bi_iter.bi_sector,
 				  bio_sectors(parent))) {
 			pr_err("md/llbitmap: %s: the bitmap would overwrite data or the superblock of %pg: failing it\n",
 			       mdname(mddev), rdev->bdev);
 			md_error(mddev, rdev);
-			continue;
+		} else {
+			struct md_meta_clone *ctx =
+				md_meta_clone_to(meta, parent, rdev);
+
+			if (ctx) {
+				ctx->bio.bi_opf |= REQ_FUA;
+				ctx->bio.bi_end_io = md_meta_end_write;
+				bio_inc_remaining(parent);
+				submit_bio_noacct(&ctx->bio);
+			} else {
+				/*
+				 * a member without the bitmap write must not
+				 * take data
+				 */
+				pr_err("md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n",
+				       mdname(mddev), rdev->bdev);
+				md_error(mddev, rdev);
+			}
 		}
-		ctx = md_meta_clone_to(meta, parent, rdev);
-		if (!ctx) {
-			/*
-			 * a member without the bitmap write must not take
-			 * data
-			 */
-			pr_err("md/llbitmap: %s: no bio for the bitmap write to %pg: failing it\n",
-			       mdname(mddev), rdev->bdev);
-			md_error(mddev, rdev);
-			continue;
-		}
-		ctx->bio.bi_opf |= REQ_FUA;
-		ctx->bio.bi_end_io = md_meta_end_write;
-		bio_inc_remaining(parent);
-		submit_bio_noacct(&ctx->bio);
+		rdev = md_meta_next_rdev(mddev, rdev, false);
 	}
 	bio_endio(parent);
 }
 
-/* The first in-sync member after `prev` (or the first one at all). */
-static struct md_rdev *md_meta_next_reader(struct mddev *mddev,
-					   struct md_rdev *prev)
-{
-	bool seen = !prev;
-	struct md_rdev *rdev;
-
-	rdev_for_each(rdev, mddev) {
-		if (!seen) {
-			seen = rdev == prev;
-			continue;
-		}
-		if (md_meta_readable(rdev))
-			return rdev;
-	}
-	return NULL;
-}
-
 static void md_meta_end_read(struct bio *bio);
 
-/* Read from the first in-sync member after `prev`; fail when none is left. */
+/*
+ * Read from the first in-sync member after `prev`, whose hold (its failed
+ * read's) goes; fail when none is left.
+ */
 static void md_meta_read_from(struct md_meta *meta, struct bio *parent,
 			      struct md_rdev *prev)
 {
-	struct md_rdev *rdev = md_meta_next_reader(meta->mddev, prev);
+	struct md_rdev *rdev = md_meta_next_rdev(meta->mddev, prev, true);
 	struct md_meta_clone *ctx;
 
 	if (!rdev) {
@@ -221,13 +240,15 @@ static void md_meta_read_from(struct md_meta *meta, struct bio *parent,
 		return;
 	}
 	ctx = md_meta_clone_to(meta, parent, rdev);
-	if (!ctx) {
+	if (ctx) {
+		ctx->bio.bi_end_io = md_meta_end_read;
+		submit_bio_noacct(&ctx->bio);
+	} else {
 		parent->bi_status = BLK_STS_IOERR;
 		bio_endio(parent);
-		return;
 	}
-	ctx->bio.bi_end_io = md_meta_end_read;
-	submit_bio_noacct(&ctx->bio);
+	/* the clone holds the member from here */
+	rdev_dec_pending(rdev, meta->mddev);
 }
 
 static void md_meta_retry_read(struct work_struct *work)
@@ -239,8 +260,8 @@ static void md_meta_retry_read(struct work_struct *work)
 	struct md_rdev *rdev = ctx->rdev;
 
 	bio_put(&ctx->bio);
+	/* the failed clone's hold on rdev passes to the walk, which drops it */
 	md_meta_read_from(meta, parent, rdev);
-	rdev_dec_pending(rdev, meta->mddev);
 }
 
 static void md_meta_end_read(struct bio *bio)

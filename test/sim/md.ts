@@ -11,11 +11,11 @@ import { md_alloc_meta_file, md_free_meta_file } from '../../kmod-src/md_meta.js
 import { md_llbitmap_set_ops } from '../../kmod-src/md-llbitmap/ops.js';
 import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
 import { SimDisk } from './disk.js';
-import { spawn } from './sched.js';
+import { blockUntil, spawn } from './sched.js';
 import { bio, REQ_OP_WRITE } from './kernel/blkdev.js';
 import { Bits, clear_bit, set_bit, test_bit } from './kernel/bitops.js';
 import { type page, PAGE_SHIFT } from './kernel/mm.js';
-import { Faulty, In_sync, MaxSector, md_rdev, mddev } from './kernel/md.js';
+import { Faulty, In_sync, MaxSector, md_kick_rdev_from_array, md_rdev, mddev } from './kernel/md.js';
 import { BITMAP_MAGIC } from './kernel/md-bitmap.js';
 import { params } from './kernel/module.js';
 import { Box } from './kernel/types.js';
@@ -347,6 +347,19 @@ export class SimArray {
 		set_bit(Faulty, this.rdevs[i].flags);
 		clear_bit(In_sync, this.rdevs[i].flags);
 		this.mddev.degraded++;
+	}
+
+	/**
+	 * mdadm --remove of a failed member: md takes it out of the array once
+	 * no IO holds it (remove_and_add_spares(): nr_pending 0; md's thread
+	 * retries until then), then unlinks and frees it.
+	 */
+	remove(i: number): void {
+		const r = this.rdevs[i];
+		if (!test_bit(Faulty, r.flags)) throw new Error(`remove: d${i} has not failed`);
+		blockUntil(`remove d${i}: nr_pending`, () => r.nr_pending.v === 0);
+		r.raid_disk = -1;
+		md_kick_rdev_from_array(this.mddev, r);
 	}
 
 	/**

@@ -89,12 +89,51 @@ export function reset(): void {
 	seq = 0;
 	depth = 0;
 	mutexesHeld = 0;
+	rcuDepth = 0;
+	rcuReaders = 0;
 	preemptPolicy = undefined;
 	inPreempt = false;
 	setTime(0n);
 }
 
 let mutexesHeld = 0;
+
+/**
+ * RCU (CONFIG_PREEMPT_RCU): a read-side section may be preempted, never
+ * sleep; synchronize_rcu() waits until no task is in one. `rcuDepth` is
+ * the running task's nesting, `rcuReaders` the sections open in all tasks.
+ */
+let rcuDepth = 0;
+let rcuReaders = 0;
+taskLocal(
+	() => rcuDepth,
+	() => {
+		rcuDepth = 0;
+	},
+	(v) => {
+		rcuDepth = v as number;
+	},
+);
+
+export function rcuReadLock(): void {
+	rcuDepth++;
+	rcuReaders++;
+}
+
+export function rcuReadUnlock(): void {
+	if (rcuDepth <= 0) throw new Error('rcu_read_unlock() without rcu_read_lock()');
+	rcuDepth--;
+	rcuReaders--;
+}
+
+/** The running task is inside rcu_read_lock(). */
+export function rcuReading(): boolean {
+	return rcuDepth > 0;
+}
+
+export function synchronizeRcu(): void {
+	blockUntil('synchronize_rcu', () => rcuReaders === 0);
+}
 
 /** mutex_lock/unlock report here. */
 export function mutexHeld(delta: number): void {
@@ -172,6 +211,7 @@ export function advance(ticks: bigint): void {
  * timeout. Without a timeout, a wait nothing can end is a Deadlock.
  */
 export function blockUntil(what: string, cond: () => boolean, timeout?: bigint): boolean {
+	if (rcuDepth > 0 && !cond()) throw new Error(`${what}: sleeping inside rcu_read_lock()`);
 	const deadline = timeout === undefined ? undefined : time + timeout;
 	for (let spins = 0; ; spins++) {
 		if (spins > 1_000_000) throw new Deadlock(`${what}: still waiting after a million scheduling steps (at jiffies ${time}; queue: ${queue.map((t) => `${t.name}@${t.at}`).join(', ')})`);

@@ -126,6 +126,7 @@ export function bio_alloc(bdev: block_device, _nr: number, opf: number, _gfp: nu
 }
 export function bio_alloc_clone(bdev: block_device, src: bio, _gfp: number, bs: bio_set): bio | null {
 	if (!bs.ready) throw new Error('bio_alloc_clone() from an uninitialised bio_set');
+	preempt('bio_alloc_clone');
 	if (pressure.mempoolOnly && bs.inUse >= bs.pool) {
 		// bio_alloc_bioset(): with a rescuer, what this task queued goes
 		// out first (punt_bios_to_rescuer()); mempool_alloc() then waits.

@@ -5,6 +5,7 @@ import { Bits } from './bitops.js';
 import type { block_device, gendisk } from './blkdev.js';
 import type { file } from './fs.js';
 import { mutex } from './mutex.js';
+import { rcuReading, rcuReadLock, rcuReadUnlock, synchronizeRcu } from '../sched.js';
 import { wait_queue_head_t } from './wait.js';
 import { workqueue_struct } from './workqueue.js';
 
@@ -65,6 +66,13 @@ export class md_rdev {
 	data_offset = 0n;
 	new_data_offset = 0n;
 	nr_pending = new atomic_t();
+	/**
+	 * Taken out of mddev->disks by list_del_rcu(): where its next pointer
+	 * still leads a walker that holds it.
+	 */
+	rcuNext?: md_rdev | null;
+	/** Freed after md_kick_rdev_from_array(): reaching it is a use after free. */
+	freed = false;
 }
 export class attribute {}
 export class md_sysfs_entry {
@@ -113,12 +121,51 @@ export function mddev_is_dm(_m: mddev): boolean {
 	return false;
 }
 export function sysfs_notify_dirent_safe(_sd: unknown): void {}
-export function rdev_for_each(m: mddev): md_rdev[] {
-	return [...m.disks];
+/**
+ * list_for_each_entry() over mddev->disks: each step follows the current
+ * member's next pointer, which a member taken out of the list keeps
+ * (list_del_rcu()); once freed, following it is a use after free.
+ */
+function* walk(m: mddev): Generator<md_rdev> {
+	let cur: md_rdev | null = m.disks[0] ?? null;
+	while (cur) {
+		yield cur;
+		if (cur.freed) throw new Error(`rdev_for_each(): a member of ${m.name} was freed under the walk (use after free: neither RCU nor a reference held it)`);
+		const i: number = m.disks.indexOf(cur);
+		cur = i >= 0 ? (m.disks[i + 1] ?? null) : (cur.rcuNext ?? null);
+	}
 }
-export const rdev_for_each_rcu = rdev_for_each;
-export function rcu_read_lock(): void {}
-export function rcu_read_unlock(): void {}
+export function rdev_for_each(m: mddev): Iterable<md_rdev> {
+	return walk(m);
+}
+export function rdev_for_each_rcu(m: mddev): Iterable<md_rdev> {
+	if (!rcuReading() && !rcuBreakage.noReaders) throw new Error('rdev_for_each_rcu() outside rcu_read_lock()');
+	return walk(m);
+}
+/** Broken RCU for tests: read-side sections that synchronize_rcu() does not wait for. */
+export const rcuBreakage = { noReaders: false };
+export function rcu_read_lock(): void {
+	if (!rcuBreakage.noReaders) rcuReadLock();
+}
+export function rcu_read_unlock(): void {
+	if (!rcuBreakage.noReaders) rcuReadUnlock();
+}
+
+/**
+ * md_kick_rdev_from_array(): a member md no longer uses (raid_disk < 0)
+ * leaves the list; after an RCU grace period it is freed. md takes a
+ * member out of the array (remove_and_add_spares()) only while nothing
+ * holds it (nr_pending 0).
+ */
+export function md_kick_rdev_from_array(m: mddev, rdev: md_rdev): void {
+	if (rdev.raid_disk >= 0) throw new Error('md_kick_rdev_from_array(): still in the array');
+	const i = m.disks.indexOf(rdev);
+	if (i < 0) throw new Error('md_kick_rdev_from_array(): not a member');
+	rdev.rcuNext = m.disks[i + 1] ?? null;
+	m.disks.splice(i, 1);
+	synchronizeRcu();
+	rdev.freed = true;
+}
 export function rdev_dec_pending(rdev: md_rdev, _m: mddev): void {
 	if (--rdev.nr_pending.v < 0) throw new Error('rdev_dec_pending() without a reference');
 }
