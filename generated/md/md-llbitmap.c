@@ -37,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -1733,12 +1734,26 @@ static int llbitmap_load(struct mddev *mddev)
 	return 0;
 }
 
+static void llbitmap_wait_behind_writes(struct mddev *mddev)
+{
+	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap && atomic_read(&bitmap->behind_writes) > 0)
+		wait_event(bitmap->behind_wait,
+			   atomic_read(&bitmap->behind_writes) == 0);
+}
+
 static void llbitmap_destroy(struct mddev *mddev)
 {
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 
 	if (!bitmap)
 		return;
+	/*
+	 * like the classic bitmap: md may remove it with behind writes
+	 * queued
+	 */
+	llbitmap_wait_behind_writes(mddev);
 	/*
 	 * No daemon or unplug work may run once the pages are gone: under
 	 * bitmap_info.mutex, so that no daemon_sleep store queues it again.
@@ -1751,6 +1766,11 @@ static void llbitmap_destroy(struct mddev *mddev)
 	mutex_lock(&mddev->bitmap_info.mutex);
 	mddev->bitmap = NULL;
 	mutex_unlock(&mddev->bitmap_info.mutex);
+	/*
+	 * The last llbitmap_end_behind_write() may be between the count
+	 * reaching 0, which let us through, and its wake_up().
+	 */
+	synchronize_rcu();
 	llbitmap_free_pages(bitmap);
 	kfree(bitmap);
 }
@@ -1928,19 +1948,13 @@ static void llbitmap_start_behind_write(struct mddev *mddev)
 
 static void llbitmap_end_behind_write(struct mddev *mddev)
 {
-	struct llbitmap *bitmap = mddev_llbitmap(mddev);
+	struct llbitmap *bitmap;
 
+	rcu_read_lock();
+	bitmap = mddev_llbitmap(mddev);
 	if (bitmap && atomic_dec_and_test(&bitmap->behind_writes))
 		wake_up(&bitmap->behind_wait);
-}
-
-static void llbitmap_wait_behind_writes(struct mddev *mddev)
-{
-	struct llbitmap *bitmap = mddev_llbitmap(mddev);
-
-	if (bitmap && atomic_read(&bitmap->behind_writes) > 0)
-		wait_event(bitmap->behind_wait,
-			   atomic_read(&bitmap->behind_writes) == 0);
+	rcu_read_unlock();
 }
 
 static void llbitmap_update_sb(void *data)

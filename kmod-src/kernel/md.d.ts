@@ -154,3 +154,8 @@ export declare function rdev_for_each_rcu(mddev: Ptr<mddev>): Iterable<Ptr<md_rd
 export declare function rcu_read_lock(): void;
 /** @header linux/rcupdate.h */
 export declare function rcu_read_unlock(): void;
+/**
+ * Wait until every RCU read-side section begun before it has ended.
+ * @header linux/rcupdate.h
+ */
+export declare function synchronize_rcu(): void;

@@ -14,6 +14,9 @@ import {
 	mdname,
 	type mddev,
 	mddev_is_dm,
+	rcu_read_lock,
+	rcu_read_unlock,
+	synchronize_rcu,
 } from '../kernel/md';
 import { type bitmap_operations, md_bitmap_stats } from '../kernel/md-bitmap';
 import { PAGE_SIZE } from '../kernel/mm';
@@ -140,11 +143,20 @@ function llbitmap_load(mddev: Ptr<mddev>): int {
 	return 0;
 }
 
+function llbitmap_wait_behind_writes(mddev: Ptr<mddev>): void {
+	const bitmap = mddev_llbitmap(mddev);
+
+	if (bitmap && atomic_read(bitmap.behind_writes) > 0)
+		wait_event(bitmap.behind_wait, () => atomic_read(bitmap.behind_writes) === 0);
+}
+
 function llbitmap_destroy(mddev: Ptr<mddev>): void {
 	const bitmap = mddev_llbitmap(mddev);
 
 	if (!bitmap)
 		return;
+	/* like the classic bitmap: md may remove it with behind writes queued */
+	llbitmap_wait_behind_writes(mddev);
 	/*
 	 * No daemon or unplug work may run once the pages are gone: under
 	 * bitmap_info.mutex, so that no daemon_sleep store queues it again.
@@ -157,6 +169,11 @@ function llbitmap_destroy(mddev: Ptr<mddev>): void {
 	mutex_lock(mddev.bitmap_info.mutex);
 	mddev.bitmap = null;
 	mutex_unlock(mddev.bitmap_info.mutex);
+	/*
+	 * The last llbitmap_end_behind_write() may be between the count
+	 * reaching 0, which let us through, and its wake_up().
+	 */
+	synchronize_rcu();
 	llbitmap_free_pages(bitmap);
 	kfree(bitmap);
 }
@@ -292,18 +309,17 @@ function llbitmap_start_behind_write(mddev: Ptr<mddev>): void {
 		atomic_inc(bitmap.behind_writes);
 }
 
+/*
+ * A waiter that sees the count reach 0 may go on to free the bitmap before
+ * our wake_up(): llbitmap_destroy() waits for this RCU section first.
+ */
 function llbitmap_end_behind_write(mddev: Ptr<mddev>): void {
+	rcu_read_lock();
 	const bitmap = mddev_llbitmap(mddev);
 
 	if (bitmap && atomic_dec_and_test(bitmap.behind_writes))
 		wake_up(bitmap.behind_wait);
-}
-
-function llbitmap_wait_behind_writes(mddev: Ptr<mddev>): void {
-	const bitmap = mddev_llbitmap(mddev);
-
-	if (bitmap && atomic_read(bitmap.behind_writes) > 0)
-		wait_event(bitmap.behind_wait, () => atomic_read(bitmap.behind_writes) === 0);
+	rcu_read_unlock();
 }
 
 function llbitmap_update_sb(data: VoidPtr | null): void {

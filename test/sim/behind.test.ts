@@ -7,7 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import { HZ } from './kernel/jiffies.js';
 import { SimArray, stateName } from './md.js';
-import { advance, settle } from './sched.js';
+import { advance, blockUntil, settle, spawn } from './sched.js';
+import { explore } from './explore.js';
 import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
 
 const CHUNK = 3;
@@ -56,5 +57,46 @@ describe('write-behind', () => {
 
 	test('broken: behind writes not counted, the daemon cleans the chunk and the crash leaves the mirrors differing under Clean', () => {
 		expect(unprotectedAfterCrash(true)).toContain(`chunk ${CHUNK} differs, Clean on d0`);
+	});
+});
+
+// The last behind write ends (end_behind_write: the count reaches 0, then
+// wake_up) while the array stops: md waits for behind writes
+// (mddev_detach()), then destroys the bitmap. A waiter that sees the count
+// at 0 before the waker's wake_up() must not free the wait queue under it.
+describe('write-behind and the bitmap going away', () => {
+	/** A behind copy's completion is queued; md stops the array meanwhile. */
+	function behindEndsWhileStopping(): () => void {
+		const a = SimArray.fresh({ writeBehind: 1 });
+		a.write(a.chunkSectors * BigInt(CHUNK), 8, false);
+		spawn('mdadm --stop', () => {
+			// mddev_suspend(): writes md has not ended yet finish first;
+			// behind copies are not among them
+			blockUntil('md_stop: active_io', () => a.inflight === 0);
+			a.ops.wait_behind_writes(a.mddev);
+			a.stop();
+		}, 0n, 'thread');
+		return () => {
+			expect(a.mddev.bitmap).toBeNull();
+			expect(a.disks[1].inflight).toBe(0);
+		};
+	}
+
+	test('every schedule with up to 2 preemptions: the wake-up never lands on a freed bitmap', () => {
+		const r = explore(behindEndsWhileStopping, 2);
+		console.log(`${r.runs} schedules (${r.infeasible} not runnable nested)`);
+		expect(r.failure?.error.message ?? '').toBe('');
+		expect(r.runs - r.infeasible).toBeGreaterThan(20);
+	});
+
+	test('destroy alone (a bitmap removed while a behind copy is queued) waits for it', () => {
+		const a = SimArray.fresh({ writeBehind: 1 });
+		a.disks[1].dataLatency = 5n;
+		a.write(a.chunkSectors * BigInt(CHUNK), 8);
+		settle();
+		expect(a.disks[1].inflight).toBe(1);
+		a.stop();
+		expect(a.mddev.bitmap).toBeNull();
+		expect(a.disks[1].inflight).toBe(0);
 	});
 });

@@ -74,6 +74,7 @@ export interface Ops {
 	cond_end_sync(m: mddev, sector: bigint, force: boolean): void;
 	start_behind_write(m: mddev): void;
 	end_behind_write(m: mddev): void;
+	wait_behind_writes(m: mddev): void;
 	write_all(m: mddev): void;
 	update_sb(data: unknown): void;
 }
@@ -282,9 +283,11 @@ export class SimArray {
 		this.inflight++;
 		const done = () => {
 			if (--pending > 0) return;
-			this.inflight--;
 			if (discard) this.ops.end_discard(m, offset, BigInt(sectors));
 			else this.ops.endwrite(m, offset, BigInt(sectors));
+			// md_end_clone_io(): the bitmap hears of the end before the
+			// write stops holding the array (active_io)
+			this.inflight--;
 		};
 		if (behind >= 0 && !this.opts.brokenBehindCount) this.ops.start_behind_write(m);
 		const behindDone = () => {

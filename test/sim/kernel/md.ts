@@ -150,6 +150,9 @@ export function rcu_read_lock(): void {
 export function rcu_read_unlock(): void {
 	if (!rcuBreakage.noReaders) rcuReadUnlock();
 }
+export function synchronize_rcu(): void {
+	synchronizeRcu();
+}
 
 /**
  * md_kick_rdev_from_array(): a member md no longer uses (raid_disk < 0)

@@ -1,6 +1,7 @@
 // Runtime of kmod-src/kernel/slab.d.ts.
 import { preempt } from '../sched.js';
 import { delayed_work, work_busy, work_struct } from './workqueue.js';
+import { wait_queue_head_t } from './wait.js';
 import { live, zeroed } from './struct.js';
 import { INT_WIDTH, type PtrTo } from './types.js';
 
@@ -49,5 +50,7 @@ export function kfree(p: object | null): void {
 	for (const [k, v] of Object.entries(p))
 		if (v instanceof delayed_work || v instanceof work_struct)
 			if (work_busy(v instanceof delayed_work ? v.work : v) & 1) throw new Error(`kfree(): ${k} is still queued (a timer on freed memory)`);
+	// wait queues embedded in it: a wake_up() from now on touches freed memory
+	for (const v of Object.values(p)) if (v instanceof wait_queue_head_t) v.freed = true;
 	live.delete(p);
 }

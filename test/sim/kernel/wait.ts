@@ -4,11 +4,15 @@ import { blockUntil, preempt } from '../sched.js';
 
 export class wait_queue_head_t {
 	sleepers = 0;
+	/** The struct it is embedded in was kfree()d: its lock is freed memory. */
+	freed = false;
 }
 
 export function init_waitqueue_head(_wq: wait_queue_head_t): void {}
-export function wake_up(_wq: wait_queue_head_t): void {
+export function wake_up(wq: wait_queue_head_t): void {
 	preempt('wake_up');
+	// __wake_up() takes wq->lock
+	if (wq.freed) throw new Error('wake_up() on a wait queue in freed memory');
 }
 export function wq_has_sleeper(wq: wait_queue_head_t): boolean {
 	return wq.sleepers > 0;
