@@ -263,6 +263,11 @@ struct llbitmap {
 
 	atomic_t behind_writes;
 	wait_queue_head_t behind_wait;
+	/*
+	 * Resizes done: a writer that counted its chunks in the geometry
+	 * before one counts them again (llbitmap_hold_range()).
+	 */
+	atomic_t resizes;
 };
 
 /* The llbitmap of an array (NULL when it has none). */
@@ -483,28 +488,53 @@ static enum llbitmap_state llbitmap_apply(struct llbitmap *llbitmap,
 	return state;
 }
 
-/*
- * A write to page `idx` starts: take the page's barrier, so the daemon
- * cannot clean the page under the write. Taken before the state changes:
- * otherwise the daemon could turn a fresh Dirty back to Clean.
- */
-static void llbitmap_raise_barrier(struct llbitmap *llbitmap, unsigned int idx)
+/* Drop the barriers of pages [first, end). */
+static void llbitmap_drop_barriers(struct llbitmap *llbitmap,
+				   unsigned int first, unsigned int end)
 {
-	struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
-	unsigned long expire = jiffies +
-			       llbitmap->barrier_idle * (unsigned long)HZ;
+	unsigned int idx;
 
-	while (!percpu_ref_tryget_live(&pctl->active))
-		wait_event(pctl->wait, !percpu_ref_is_dying(&pctl->active));
-	/* one store per page and tick, not per write */
-	if (READ_ONCE(pctl->expire) != expire)
-		WRITE_ONCE(pctl->expire, expire);
+	for (idx = first; idx < end; idx++)
+		percpu_ref_put(&llbitmap_pctl(llbitmap, idx)->active);
 }
 
-static void llbitmap_release_barrier(struct llbitmap *llbitmap,
-				     unsigned int idx)
+/*
+ * A write to pages [first, last] starts: take their barriers, so the
+ * daemon cannot clean a page under the write. Taken before the state
+ * changes: otherwise the daemon could turn a fresh Dirty back to Clean.
+ * A page being suspended (cleaned, or every page for a resize) makes us
+ * drop the barriers taken and wait for it: holding one page while waiting
+ * for another would hold up a suspender waiting for the first. Returns
+ * false after such a wait, holding nothing: the pages are to be counted
+ * again.
+ */
+static bool llbitmap_raise_barriers(struct llbitmap *llbitmap,
+				    unsigned int first, unsigned int last)
 {
-	percpu_ref_put(&llbitmap_pctl(llbitmap, idx)->active);
+	unsigned long expire = jiffies +
+			       llbitmap->barrier_idle * (unsigned long)HZ;
+	unsigned int idx;
+
+	for (idx = first; idx <= last; idx++) {
+		struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
+
+		if (!percpu_ref_tryget_live(&pctl->active)) {
+			llbitmap_drop_barriers(llbitmap, first, idx);
+			wait_event(pctl->wait,
+				   !percpu_ref_is_dying(&pctl->active));
+			return false;
+		}
+		/* one store per page and tick, not per write */
+		if (READ_ONCE(pctl->expire) != expire)
+			WRITE_ONCE(pctl->expire, expire);
+	}
+	return true;
+}
+
+static void llbitmap_release_barriers(struct llbitmap *llbitmap,
+				      unsigned int first, unsigned int last)
+{
+	llbitmap_drop_barriers(llbitmap, first, last + 1);
 }
 
 /* The last write to a page ended while the daemon waits for it. */
@@ -1459,8 +1489,40 @@ static void llbitmap_remap(struct llbitmap *bitmap, sector_t blocks,
 }
 
 /*
+ * Refuse new writes to every page and wait for those in flight to end:
+ * each write must end in the geometry it started in (see
+ * llbitmap_hold_range()). A writer that meets a suspended page holds no
+ * other page while it waits.
+ */
+static void llbitmap_suspend_all(struct llbitmap *bitmap)
+{
+	unsigned int idx;
+
+	for (idx = 0; idx < bitmap->nr_pages; idx++)
+		percpu_ref_kill(&llbitmap_pctl(bitmap, idx)->active);
+	for (idx = 0; idx < bitmap->nr_pages; idx++) {
+		struct llbitmap_page_ctl *pctl = llbitmap_pctl(bitmap, idx);
+
+		wait_event(pctl->wait, percpu_ref_is_zero(&pctl->active));
+	}
+}
+
+static void llbitmap_resume_all(struct llbitmap *bitmap)
+{
+	unsigned int idx;
+
+	for (idx = 0; idx < bitmap->nr_pages; idx++)
+		llbitmap_resume(bitmap, idx);
+}
+
+/*
  * md_bitmap_resize()'s counterpart: `chunksize` in bytes, 0 to keep it.
- * @mddev is not suspended by all callers: the personality is quiesced here.
+ * @mddev is not suspended by all callers (size_store() only locks it).
+ * raid1/10 quiesce waits for every write md accounted, so it comes first:
+ * a writer waiting for a page would hold it up. raid4/5/6 quiesce does not
+ * wait for a write already accounted that waits for a stripe: its
+ * startwrite has run, so its end must come before the chunks change, and
+ * the personality is quiesced only after it.
  */
 static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
 			   bool init)
@@ -1475,15 +1537,22 @@ static int llbitmap_resize(struct mddev *mddev, sector_t blocks, int chunksize,
 	min_chunk = bitmap->chunksize;
 	if (chunksize > 0 && (unsigned long)chunksize >> 9 > min_chunk)
 		min_chunk = (unsigned long)chunksize >> 9;
-	if (!init && mddev->pers)
-		mddev->pers->quiesce(mddev, 1);
 	llbitmap_daemon_hold(bitmap);
+	if (!init && mddev->pers && !bitmap->parity)
+		mddev->pers->quiesce(mddev, 1);
+	llbitmap_suspend_all(bitmap);
+	if (!init && mddev->pers && bitmap->parity)
+		mddev->pers->quiesce(mddev, 1);
 	old_chunks = bitmap->chunks;
 	old_size = bitmap->chunksize;
 	llbitmap_remap(bitmap, blocks, min_chunk);
+	/* a writer that reads the new count reads the new geometry */
+	smp_wmb();
+	atomic_inc(&bitmap->resizes);
 	llbitmap_fill_sb(bitmap);
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
+	llbitmap_resume_all(bitmap);
 	llbitmap_daemon_release(bitmap);
 	if (!init && mddev->pers)
 		mddev->pers->quiesce(mddev, 0);
@@ -1675,6 +1744,7 @@ static int llbitmap_create(struct mddev *mddev, int slot)
 	atomic_set(&bitmap->flushing, 0);
 	atomic_set(&bitmap->pending_io, 0);
 	atomic_set(&bitmap->behind_writes, 0);
+	atomic_set(&bitmap->resizes, 0);
 	atomic64_set(&bitmap->writes, 0);
 
 	ret = llbitmap_read_all(bitmap);
@@ -1845,6 +1915,40 @@ static bool llbitmap_write_range(struct llbitmap *bitmap, sector_t offset,
 }
 
 /*
+ * Chunks [first, last] of a write (or discard) at `offset`, with the
+ * barriers of their pages held; false, holding nothing, if it covers no
+ * chunk. They are the chunks of the geometry the barriers were taken in:
+ * a resize recounts the chunks only once every barrier is dropped and new
+ * ones are refused (llbitmap_resize()), so the write ends in the geometry
+ * it started in; a writer that met a resize counts again.
+ */
+static bool llbitmap_hold_range(struct llbitmap *bitmap, sector_t offset,
+				unsigned long sectors, unsigned int *first,
+				unsigned int *last)
+{
+	while (true) {
+		int resizes = atomic_read(&bitmap->resizes);
+
+		/*
+		 * the geometry after the count: llbitmap_resize() writes it
+		 * before
+		 */
+		smp_rmb();
+		if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+			return false;
+		if (!llbitmap_raise_barriers(bitmap, llbitmap_page_of(*first),
+					     llbitmap_page_of(*last)))
+			continue;
+		/* a barrier taken after a resize's resume sees its count */
+		smp_rmb();
+		if (atomic_read(&bitmap->resizes) == resizes)
+			return true;
+		llbitmap_release_barriers(bitmap, llbitmap_page_of(*first),
+					  llbitmap_page_of(*last));
+	}
+}
+
+/*
  * A write starts: its chunks become Dirty. Nothing else happens - no lock,
  * no IO - unless a chunk was not Dirty already; then its block is written
  * by the next unplug, before the data.
@@ -1855,15 +1959,10 @@ static int llbitmap_startwrite(struct mddev *mddev, sector_t offset,
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 	unsigned int first = 0;
 	unsigned int last = 0;
-	unsigned int idx;
 
 	if (!bitmap ||
-	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+	    !llbitmap_hold_range(bitmap, offset, sectors, &first, &last))
 		return 0;
-	for (idx = llbitmap_page_of(first);
-	     idx <= llbitmap_page_of(last);
-	     idx++)
-		llbitmap_raise_barrier(bitmap, idx);
 	llbitmap_apply(bitmap, first, last, BitmapActionStartwrite);
 	llbitmap_wait_marked(bitmap, llbitmap_page_of(first),
 			     llbitmap_page_of(last));
@@ -1876,15 +1975,12 @@ static void llbitmap_endwrite(struct mddev *mddev, sector_t offset,
 	struct llbitmap *bitmap = mddev_llbitmap(mddev);
 	unsigned int first = 0;
 	unsigned int last = 0;
-	unsigned int idx;
 
 	if (!bitmap ||
 	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
 		return;
-	for (idx = llbitmap_page_of(first);
-	     idx <= llbitmap_page_of(last);
-	     idx++)
-		llbitmap_release_barrier(bitmap, idx);
+	llbitmap_release_barriers(bitmap, llbitmap_page_of(first),
+				  llbitmap_page_of(last));
 }
 
 /*
@@ -1904,16 +2000,11 @@ static void llbitmap_start_discard(struct mddev *mddev, sector_t offset,
 	unsigned int whole_first;
 	unsigned int whole_end;
 	unsigned long mask;
-	unsigned int idx;
 
 	if (!bitmap ||
-	    !llbitmap_write_range(bitmap, offset, sectors, &first, &last))
+	    !llbitmap_hold_range(bitmap, offset, sectors, &first, &last))
 		return;
 	mask = bitmap->chunksize - 1;
-	for (idx = llbitmap_page_of(first);
-	     idx <= llbitmap_page_of(last);
-	     idx++)
-		llbitmap_raise_barrier(bitmap, idx);
 	/* chunks [whole_first, whole_end) lie inside the discard */
 	whole_first = first;
 	if (offset & mask)

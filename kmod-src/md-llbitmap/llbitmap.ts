@@ -121,6 +121,11 @@ export class llbitmap {
 
 	behind_writes = new atomic_t();
 	behind_wait = new wait_queue_head_t();
+	/**
+	 * Resizes done: a writer that counted its chunks in the geometry
+	 * before one counts them again (llbitmap_hold_range()).
+	 */
+	resizes = new atomic_t();
 }
 
 /** The llbitmap of an array (NULL when it has none). */
@@ -299,24 +304,42 @@ export function llbitmap_apply(llbitmap: Ptr<llbitmap>, start: uint, end: uint, 
 	return state;
 }
 
-/**
- * A write to page `idx` starts: take the page's barrier, so the daemon
- * cannot clean the page under the write. Taken before the state changes:
- * otherwise the daemon could turn a fresh Dirty back to Clean.
- */
-export function llbitmap_raise_barrier(llbitmap: Ptr<llbitmap>, idx: uint): void {
-	const pctl = llbitmap_pctl(llbitmap, idx);
-	const expire = jiffies + llbitmap.barrier_idle * ulong(HZ);
-
-	while (!percpu_ref_tryget_live(pctl.active))
-		wait_event(pctl.wait, () => !percpu_ref_is_dying(pctl.active));
-	/* one store per page and tick, not per write */
-	if (READ_ONCE(pctl.expire) !== expire)
-		WRITE_ONCE(pctl, 'expire', expire);
+/** Drop the barriers of pages [first, end). */
+function llbitmap_drop_barriers(llbitmap: Ptr<llbitmap>, first: uint, end: uint): void {
+	for (let idx = first; idx < end; idx++)
+		percpu_ref_put(llbitmap_pctl(llbitmap, idx).active);
 }
 
-export function llbitmap_release_barrier(llbitmap: Ptr<llbitmap>, idx: uint): void {
-	percpu_ref_put(llbitmap_pctl(llbitmap, idx).active);
+/**
+ * A write to pages [first, last] starts: take their barriers, so the
+ * daemon cannot clean a page under the write. Taken before the state
+ * changes: otherwise the daemon could turn a fresh Dirty back to Clean.
+ * A page being suspended (cleaned, or every page for a resize) makes us
+ * drop the barriers taken and wait for it: holding one page while waiting
+ * for another would hold up a suspender waiting for the first. Returns
+ * false after such a wait, holding nothing: the pages are to be counted
+ * again.
+ */
+export function llbitmap_raise_barriers(llbitmap: Ptr<llbitmap>, first: uint, last: uint): bool {
+	const expire = jiffies + llbitmap.barrier_idle * ulong(HZ);
+
+	for (let idx = first; idx <= last; idx++) {
+		const pctl = llbitmap_pctl(llbitmap, idx);
+
+		if (!percpu_ref_tryget_live(pctl.active)) {
+			llbitmap_drop_barriers(llbitmap, first, idx);
+			wait_event(pctl.wait, () => !percpu_ref_is_dying(pctl.active));
+			return false;
+		}
+		/* one store per page and tick, not per write */
+		if (READ_ONCE(pctl.expire) !== expire)
+			WRITE_ONCE(pctl, 'expire', expire);
+	}
+	return true;
+}
+
+export function llbitmap_release_barriers(llbitmap: Ptr<llbitmap>, first: uint, last: uint): void {
+	llbitmap_drop_barriers(llbitmap, first, last + 1);
 }
 
 /** The last write to a page ended while the daemon waits for it. */

@@ -3,7 +3,7 @@
  * selects them for new arrays, and the bitmap's life: create, load, flush,
  * destroy.
  */
-import { atomic_dec_and_test, atomic_inc, atomic_read, atomic_set, atomic64_set } from '../kernel/atomic';
+import { atomic_dec_and_test, atomic_inc, atomic_read, atomic_set, atomic64_set, smp_rmb } from '../kernel/atomic';
 import { set_bit, test_and_clear_bit, test_bit } from '../kernel/bitops';
 import { bdev_logical_block_size } from '../kernel/blkdev';
 import { EMEDIUMTYPE, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
@@ -37,8 +37,8 @@ import {
 	llbitmap_kick_sync,
 	llbitmap_page_of,
 	llbitmap_read,
-	llbitmap_raise_barrier,
-	llbitmap_release_barrier,
+	llbitmap_raise_barriers,
+	llbitmap_release_barriers,
 	llbitmap_wait_marked,
 	mddev_llbitmap,
 } from './llbitmap';
@@ -92,6 +92,7 @@ function llbitmap_create(mddev: Ptr<mddev>, slot: int): int {
 	atomic_set(bitmap.flushing, 0);
 	atomic_set(bitmap.pending_io, 0);
 	atomic_set(bitmap.behind_writes, 0);
+	atomic_set(bitmap.resizes, 0);
 	atomic64_set(bitmap.writes, 0n);
 
 	ret = llbitmap_read_all(bitmap);
@@ -232,6 +233,32 @@ function llbitmap_write_range(bitmap: Ptr<llbitmap>, offset: sector_t, sectors: 
 }
 
 /**
+ * Chunks [first, last] of a write (or discard) at `offset`, with the
+ * barriers of their pages held; false, holding nothing, if it covers no
+ * chunk. They are the chunks of the geometry the barriers were taken in:
+ * a resize recounts the chunks only once every barrier is dropped and new
+ * ones are refused (llbitmap_resize()), so the write ends in the geometry
+ * it started in; a writer that met a resize counts again.
+ */
+function llbitmap_hold_range(bitmap: Ptr<llbitmap>, offset: sector_t, sectors: ulong, first: Out<uint>, last: Out<uint>): bool {
+	while (true) {
+		const resizes = atomic_read(bitmap.resizes);
+
+		/* the geometry after the count: llbitmap_resize() writes it before */
+		smp_rmb();
+		if (!llbitmap_write_range(bitmap, offset, sectors, first, last))
+			return false;
+		if (!llbitmap_raise_barriers(bitmap, llbitmap_page_of(first.get()), llbitmap_page_of(last.get())))
+			continue;
+		/* a barrier taken after a resize's resume sees its count */
+		smp_rmb();
+		if (atomic_read(bitmap.resizes) === resizes)
+			return true;
+		llbitmap_release_barriers(bitmap, llbitmap_page_of(first.get()), llbitmap_page_of(last.get()));
+	}
+}
+
+/**
  * A write starts: its chunks become Dirty. Nothing else happens - no lock,
  * no IO - unless a chunk was not Dirty already; then its block is written
  * by the next unplug, before the data.
@@ -241,10 +268,8 @@ function llbitmap_startwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong
 	const first = local<uint>(0);
 	const last = local<uint>(0);
 
-	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
+	if (!bitmap || !llbitmap_hold_range(bitmap, offset, sectors, first, last))
 		return 0;
-	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
-		llbitmap_raise_barrier(bitmap, idx);
 	llbitmap_apply(bitmap, first.get(), last.get(), llbitmap_action.BitmapActionStartwrite);
 	llbitmap_wait_marked(bitmap, llbitmap_page_of(first.get()), llbitmap_page_of(last.get()));
 	return 0;
@@ -257,8 +282,7 @@ function llbitmap_endwrite(mddev: Ptr<mddev>, offset: sector_t, sectors: ulong):
 
 	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
 		return;
-	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
-		llbitmap_release_barrier(bitmap, idx);
+	llbitmap_release_barriers(bitmap, llbitmap_page_of(first.get()), llbitmap_page_of(last.get()));
 }
 
 /**
@@ -276,11 +300,9 @@ function llbitmap_start_discard(mddev: Ptr<mddev>, offset: sector_t, sectors: ul
 	let whole_first: uint;
 	let whole_end: uint;
 
-	if (!bitmap || !llbitmap_write_range(bitmap, offset, sectors, first, last))
+	if (!bitmap || !llbitmap_hold_range(bitmap, offset, sectors, first, last))
 		return;
 	const mask = bitmap.chunksize - 1n;
-	for (let idx = llbitmap_page_of(first.get()); idx <= llbitmap_page_of(last.get()); idx++)
-		llbitmap_raise_barrier(bitmap, idx);
 	/* chunks [whole_first, whole_end) lie inside the discard */
 	whole_first = first.get();
 	if (offset & mask)

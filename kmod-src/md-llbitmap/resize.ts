@@ -5,12 +5,15 @@
  * doubles as often as needed and each new chunk takes the state of the old
  * chunks it covers that asks the most of a resync.
  */
+import { atomic_inc, smp_wmb } from '../kernel/atomic';
 import { mdname, type mddev } from '../kernel/md';
+import { percpu_ref_is_zero, percpu_ref_kill } from '../kernel/percpu-refcount';
+import { wait_event } from '../kernel/wait';
 import { pr_info } from '../kernel/printk';
 import { type bool, type int, type Ptr, type sector_t, uint, ulong } from '../kernel/types';
 import { llbitmap_daemon_hold, llbitmap_daemon_release } from './daemon';
 import { llbitmap_flush_dirty, llbitmap_mark_all } from './io';
-import { llbitmap, llbitmap_read, llbitmap_write, mddev_llbitmap } from './llbitmap';
+import { llbitmap, llbitmap_pctl, llbitmap_read, llbitmap_resume, llbitmap_write, mddev_llbitmap } from './llbitmap';
 import { llbitmap_fill_sb, llbitmap_geometry } from './sb';
 import { llbitmap_state } from './state';
 
@@ -70,8 +73,34 @@ function llbitmap_remap(bitmap: Ptr<llbitmap>, blocks: sector_t, chunksize: ulon
 }
 
 /**
+ * Refuse new writes to every page and wait for those in flight to end:
+ * each write must end in the geometry it started in (see
+ * llbitmap_hold_range()). A writer that meets a suspended page holds no
+ * other page while it waits.
+ */
+function llbitmap_suspend_all(bitmap: Ptr<llbitmap>): void {
+	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
+		percpu_ref_kill(llbitmap_pctl(bitmap, idx).active);
+	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++) {
+		const pctl = llbitmap_pctl(bitmap, idx);
+
+		wait_event(pctl.wait, () => percpu_ref_is_zero(pctl.active));
+	}
+}
+
+function llbitmap_resume_all(bitmap: Ptr<llbitmap>): void {
+	for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
+		llbitmap_resume(bitmap, idx);
+}
+
+/**
  * md_bitmap_resize()'s counterpart: `chunksize` in bytes, 0 to keep it.
- * @mddev is not suspended by all callers: the personality is quiesced here.
+ * @mddev is not suspended by all callers (size_store() only locks it).
+ * raid1/10 quiesce waits for every write md accounted, so it comes first:
+ * a writer waiting for a page would hold it up. raid4/5/6 quiesce does not
+ * wait for a write already accounted that waits for a stripe: its
+ * startwrite has run, so its end must come before the chunks change, and
+ * the personality is quiesced only after it.
  */
 export function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: int, init: bool): int {
 	const bitmap = mddev_llbitmap(mddev);
@@ -82,16 +111,23 @@ export function llbitmap_resize(mddev: Ptr<mddev>, blocks: sector_t, chunksize: 
 	min_chunk = bitmap.chunksize;
 	if (chunksize > 0 && ulong(chunksize) >> 9n > min_chunk)
 		min_chunk = ulong(chunksize) >> 9n;
-	if (!init && mddev.pers)
-		mddev.pers.quiesce(mddev, 1);
 	llbitmap_daemon_hold(bitmap);
+	if (!init && mddev.pers && !bitmap.parity)
+		mddev.pers.quiesce(mddev, 1);
+	llbitmap_suspend_all(bitmap);
+	if (!init && mddev.pers && bitmap.parity)
+		mddev.pers.quiesce(mddev, 1);
 	const old_chunks = bitmap.chunks;
 	const old_size = bitmap.chunksize;
 
 	llbitmap_remap(bitmap, blocks, min_chunk);
+	/* a writer that reads the new count reads the new geometry */
+	smp_wmb();
+	atomic_inc(bitmap.resizes);
 	llbitmap_fill_sb(bitmap);
 	llbitmap_mark_all(bitmap);
 	llbitmap_flush_dirty(bitmap);
+	llbitmap_resume_all(bitmap);
 	llbitmap_daemon_release(bitmap);
 	if (!init && mddev.pers)
 		mddev.pers.quiesce(mddev, 0);

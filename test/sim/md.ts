@@ -75,6 +75,7 @@ export interface Ops {
 	start_behind_write(m: mddev): void;
 	end_behind_write(m: mddev): void;
 	wait_behind_writes(m: mddev): void;
+	resize(m: mddev, blocks: bigint, chunksize: number, init: boolean): number;
 	write_all(m: mddev): void;
 	update_sb(data: unknown): void;
 }

@@ -43,6 +43,9 @@ export function percpu_ref_tryget_live(r: percpu_ref): boolean {
  */
 function drop(r: percpu_ref): void {
 	if (--r.count < 0) throw new Error('percpu_ref: put without get');
+	// in percpu mode a put without its get goes unseen until the kill
+	// (WARN 'percpu ref <= 0 after switching to atomic'): caught here
+	if (r.count === 0 && !r.dead) throw new Error('percpu_ref: put without get (the initial reference of a live ref)');
 	if (r.count === 0) r.release?.(r);
 }
 export function percpu_ref_put(r: percpu_ref): void {
