@@ -621,8 +621,17 @@ static void llbitmap_end_write(struct bio *bio)
 		set_bit(LLBitmapWriteError, &llbitmap->flags);
 	}
 	bio_put(bio);
+	/*
+	 * The waiter may see the count at 0 and go on to free the bitmap
+	 * before our wake_up() (members such as brd complete in the
+	 * submitter's preemptible context): llbitmap_destroy() waits for
+	 * this
+	 * RCU section.
+	 */
+	rcu_read_lock();
 	if (atomic_dec_and_test(&llbitmap->pending_io))
 		wake_up(&llbitmap->io_wait);
+	rcu_read_unlock();
 }
 
 /*

@@ -22,7 +22,7 @@ import {
 	submit_bio_wait,
 } from '../kernel/blkdev';
 import { file_bdev } from '../kernel/fs';
-import { md_bitmap_wq, mdname, type mddev } from '../kernel/md';
+import { md_bitmap_wq, mdname, type mddev, rcu_read_lock, rcu_read_unlock } from '../kernel/md';
 import { type page, PAGE_SECTORS_SHIFT, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex';
 import { pr_err } from '../kernel/printk';
@@ -69,8 +69,16 @@ function llbitmap_end_write(bio: Ptr<bio>): void {
 		set_bit(llbitmap_flag.LLBitmapWriteError, llbitmap.flags);
 	}
 	bio_put(bio);
+	/*
+	 * The waiter may see the count at 0 and go on to free the bitmap
+	 * before our wake_up() (members such as brd complete in the
+	 * submitter's preemptible context): llbitmap_destroy() waits for this
+	 * RCU section.
+	 */
+	rcu_read_lock();
 	if (atomic_dec_and_test(llbitmap.pending_io))
 		wake_up(llbitmap.io_wait);
+	rcu_read_unlock();
 }
 
 /**

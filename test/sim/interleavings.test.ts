@@ -5,10 +5,12 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { explore } from './explore.js';
 import { SimArray } from './md.js';
 import { breakage } from './kernel/percpu-refcount.js';
+import { waitBreakage } from './kernel/wait.js';
 import { settle, spawn } from './sched.js';
 
 afterEach(() => {
 	breakage.noBarrier = false;
+	waitBreakage.lostWakeups = false;
 });
 
 /** Chunk 0 was written and is idle (Dirty); then a writer to chunk 0, one to chunk 1, and the daemon cleaning the page. */
@@ -32,6 +34,19 @@ describe('interleavings of two writers and the daemon on one page', () => {
 		console.log(`${r.runs} schedules (${r.infeasible} not runnable nested; up to ${r.maxPoints} preemption points each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 		expect(r.failure?.error.message ?? '').toBe('');
 		expect(r.runs).toBeGreaterThan(1000);
+	});
+
+	test('broken: with wake-ups that reach no sleeper, a writer that waited for the page the daemon cleaned sleeps for ever', () => {
+		// the simulated waiters sleep until woken, as the kernel's: a wait
+		// that only polled its condition would not see a wake-up go missing
+		const r = explore(() => {
+			waitBreakage.lostWakeups = false;
+			const check = writersAndDaemon();
+			waitBreakage.lostWakeups = true;
+			return check;
+		}, 1);
+		expect(r.failure?.error.message).toMatch(/asleep until a wake_up\(\): still waiting|blocked forever in wait_event: asleep until a wake_up/);
+		console.log(`found after ${r.runs} schedules: preempt at ${JSON.stringify(r.failure?.schedule)}: ${r.failure?.error.message.slice(0, 120)}`);
 	});
 
 	test('without the per-page barrier, some schedule lets the daemon clean a chunk under a write', () => {
