@@ -41,6 +41,7 @@ import {
 	put_disk,
 	type queue_limits,
 	REQ_FUA,
+	REQ_PREFLUSH,
 	REQ_META,
 	REQ_SYNC,
 	set_capacity,
@@ -221,7 +222,9 @@ function md_meta_write(meta: Ptr<md_meta>, parent: Ptr<bio>): void {
 			const ctx = md_meta_clone_to(meta, parent, rdev);
 
 			if (ctx) {
-				ctx.bio.bi_opf |= REQ_FUA;
+				/* FUA means nothing on an empty flush */
+				if (bio_sectors(parent))
+					ctx.bio.bi_opf |= REQ_FUA;
 				ctx.bio.bi_end_io = md_meta_end_write;
 				bio_inc_remaining(parent);
 				submit_bio_noacct(ctx.bio);
@@ -292,8 +295,8 @@ function md_meta_end_read(bio: Ptr<bio>): void {
 function md_meta_submit_bio(bio: Ptr<bio>): void {
 	const meta = bio.bi_bdev.bd_disk.private_data as Ptr<md_meta>;
 
-	/* bitmap writes carry their own flush to each member: an empty one has nothing to add */
-	if (!bio_sectors(bio)) {
+	/* an empty flush goes to every member; an empty write without one is nothing */
+	if (!bio_sectors(bio) && !(bio.bi_opf & REQ_PREFLUSH)) {
 		bio_endio(bio);
 		return;
 	}

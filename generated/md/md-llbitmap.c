@@ -191,6 +191,12 @@ enum llbitmap_flag {
 	LLBitmapNeedSync,
 	/* Flush or resize cleans: nothing may queue the daemon meanwhile. */
 	LLBitmapDaemonHeld,
+	/*
+	 * A chunk was made Clean: before its block is written, every
+	 * member's
+	 * cache is flushed (llbitmap_flush_members()).
+	 */
+	LLBitmapFlushMembers,
 };
 
 /* One page of the bitmap. */
@@ -340,6 +346,22 @@ static void llbitmap_marked(struct llbitmap_page_ctl *pctl)
 		wake_up(&pctl->wait);
 }
 
+/*
+ * A chunk became `state`: a Clean one asks for the members' caches to be
+ * flushed first.
+ */
+static void llbitmap_note_state(struct llbitmap *llbitmap,
+				enum llbitmap_state state)
+{
+	/*
+	 * before the block is marked: the flusher that sees one sees the
+	 * other
+	 */
+	if (state == BitClean &&
+	    !test_bit(LLBitmapFlushMembers, &llbitmap->flags))
+		set_bit(LLBitmapFlushMembers, &llbitmap->flags);
+}
+
 /* Set the state of a chunk; its block goes to disk at the next unplug. */
 static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 			   unsigned int chunk)
@@ -353,6 +375,7 @@ static void llbitmap_write(struct llbitmap *llbitmap, enum llbitmap_state state,
 	pctl->state[offset] = state;
 	if (state == BitDirty && !test_bit(LLPageHasDirty, &pctl->flags))
 		set_bit(LLPageHasDirty, &pctl->flags);
+	llbitmap_note_state(llbitmap, state);
 	llbitmap_mark_block(llbitmap, pctl, offset);
 	llbitmap_marked(pctl);
 }
@@ -399,6 +422,7 @@ static bool llbitmap_write_if(struct llbitmap *llbitmap,
 		llbitmap_marked(pctl);
 		return false;
 	}
+	llbitmap_note_state(llbitmap, state);
 	llbitmap_mark_block(llbitmap, pctl, offset);
 	llbitmap_marked(pctl);
 	return true;
@@ -635,18 +659,47 @@ static void llbitmap_end_write(struct bio *bio)
 }
 
 /*
- * Write `nr` blocks of page `idx` from block `block`, to every member. The
- * flush first makes the data writes that completed before durable: a block
- * that turns a chunk Clean must not reach the disk before its data.
+ * Make the writes every member completed durable, on all members before
+ * any block is written: a block that turns a chunk Clean must not be
+ * durable on one member while another may still lose the chunk's data. A
+ * flush per member ahead of each one's block would not do: after a power
+ * loss between the members' block writes, a member assembled without the
+ * other would call the chunk Clean, and the other, re-added, would never
+ * get the data back.
+ */
+static void llbitmap_flush_members(struct llbitmap *llbitmap)
+{
+	struct bio *bio = bio_alloc(llbitmap_bdev(llbitmap), 0,
+				    REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH,
+				    GFP_NOIO);
+	int ret = submit_bio_wait(bio);
+
+	bio_put(bio);
+	/*
+	 * md_meta failed the members that could not flush: this is all of
+	 * them
+	 */
+	if (ret && !test_bit(LLBitmapWriteError, &llbitmap->flags)) {
+		pr_err("md/llbitmap: %s: no member could flush its cache; the bitmap is off\n",
+		       mdname(llbitmap->mddev));
+		set_bit(LLBitmapWriteError, &llbitmap->flags);
+	}
+}
+
+/*
+ * Write `nr` blocks of page `idx` from block `block`, to every member, with
+ * FUA: durable when it completes. The data a Clean chunk needs durable
+ * first was flushed before (llbitmap_flush_members()); a Dirty one needs
+ * nothing: its data comes after.
  */
 static void llbitmap_submit(struct llbitmap *llbitmap, unsigned int idx,
 			    unsigned int block, unsigned int nr)
 {
 	struct llbitmap_page_ctl *pctl = llbitmap_pctl(llbitmap, idx);
-	struct bio *bio = bio_alloc(llbitmap_bdev(llbitmap), 1,
-				    REQ_OP_WRITE | REQ_SYNC | REQ_META |
-				    REQ_PREFLUSH |
-				    REQ_FUA, GFP_NOIO);
+	struct bio *bio =
+		bio_alloc(llbitmap_bdev(llbitmap), 1,
+			  REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA,
+			  GFP_NOIO);
 	unsigned int offset = block * llbitmap->io_size;
 
 	bio->bi_iter.bi_sector = ((idx << PAGE_SHIFT) + offset) >> SECTOR_SHIFT;
@@ -693,6 +746,8 @@ static void llbitmap_flush_dirty(struct llbitmap *llbitmap)
 	if (test_and_clear_bit(LLBitmapPending, &llbitmap->flags)) {
 		unsigned int idx;
 
+		if (test_and_clear_bit(LLBitmapFlushMembers, &llbitmap->flags))
+			llbitmap_flush_members(llbitmap);
 		for (idx = 0; idx < llbitmap->nr_pages; idx++) {
 			if (test_and_clear_bit(LLPageDirty,
 					       &llbitmap_pctl(llbitmap, idx)->flags))

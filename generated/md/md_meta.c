@@ -201,7 +201,9 @@ static void md_meta_write(struct md_meta *meta, struct bio *parent)
 				md_meta_clone_to(meta, parent, rdev);
 
 			if (ctx) {
-				ctx->bio.bi_opf |= REQ_FUA;
+				/* FUA means nothing on an empty flush */
+				if (bio_sectors(parent))
+					ctx->bio.bi_opf |= REQ_FUA;
 				ctx->bio.bi_end_io = md_meta_end_write;
 				bio_inc_remaining(parent);
 				submit_bio_noacct(&ctx->bio);
@@ -287,10 +289,10 @@ static void md_meta_submit_bio(struct bio *bio)
 	struct md_meta *meta = bio->bi_bdev->bd_disk->private_data;
 
 	/*
-	 * bitmap writes carry their own flush to each member: an empty one
-	 * has nothing to add
+	 * an empty flush goes to every member; an empty write without one is
+	 * nothing
 	 */
-	if (!bio_sectors(bio)) {
+	if (!bio_sectors(bio) && !(bio->bi_opf & REQ_PREFLUSH)) {
 		bio_endio(bio);
 		return;
 	}

@@ -82,13 +82,35 @@ function llbitmap_end_write(bio: Ptr<bio>): void {
 }
 
 /**
- * Write `nr` blocks of page `idx` from block `block`, to every member. The
- * flush first makes the data writes that completed before durable: a block
- * that turns a chunk Clean must not reach the disk before its data.
+ * Make the writes every member completed durable, on all members before
+ * any block is written: a block that turns a chunk Clean must not be
+ * durable on one member while another may still lose the chunk's data. A
+ * flush per member ahead of each one's block would not do: after a power
+ * loss between the members' block writes, a member assembled without the
+ * other would call the chunk Clean, and the other, re-added, would never
+ * get the data back.
+ */
+function llbitmap_flush_members(llbitmap: Ptr<llbitmap>): void {
+	const bio = bio_alloc(llbitmap_bdev(llbitmap), 0, REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH, GFP_NOIO);
+	const ret = submit_bio_wait(bio);
+
+	bio_put(bio);
+	/* md_meta failed the members that could not flush: this is all of them */
+	if (ret && !test_bit(llbitmap_flag.LLBitmapWriteError, llbitmap.flags)) {
+		pr_err('md/llbitmap: %s: no member could flush its cache; the bitmap is off\n', mdname(llbitmap.mddev));
+		set_bit(llbitmap_flag.LLBitmapWriteError, llbitmap.flags);
+	}
+}
+
+/**
+ * Write `nr` blocks of page `idx` from block `block`, to every member, with
+ * FUA: durable when it completes. The data a Clean chunk needs durable
+ * first was flushed before (llbitmap_flush_members()); a Dirty one needs
+ * nothing: its data comes after.
  */
 function llbitmap_submit(llbitmap: Ptr<llbitmap>, idx: uint, block: uint, nr: uint): void {
 	const pctl = llbitmap_pctl(llbitmap, idx);
-	const bio = bio_alloc(llbitmap_bdev(llbitmap), 1, REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_PREFLUSH | REQ_FUA, GFP_NOIO);
+	const bio = bio_alloc(llbitmap_bdev(llbitmap), 1, REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA, GFP_NOIO);
 	const offset = block * llbitmap.io_size;
 
 	bio.bi_iter.bi_sector = sector_t(((idx << PAGE_SHIFT) + offset) >>> SECTOR_SHIFT);
@@ -130,6 +152,8 @@ export function llbitmap_flush_dirty(llbitmap: Ptr<llbitmap>): void {
 	/* a writer that sees LLBitmapPending clear sees flushing raised */
 	smp_mb__after_atomic();
 	if (test_and_clear_bit(llbitmap_flag.LLBitmapPending, llbitmap.flags)) {
+		if (test_and_clear_bit(llbitmap_flag.LLBitmapFlushMembers, llbitmap.flags))
+			llbitmap_flush_members(llbitmap);
 		for (let idx: uint = 0; idx < llbitmap.nr_pages; idx++) {
 			if (test_and_clear_bit(llbitmap_page_flag.LLPageDirty, llbitmap_pctl(llbitmap, idx).flags))
 				llbitmap_write_page(llbitmap, idx);

@@ -53,6 +53,11 @@ export enum llbitmap_flag {
 	LLBitmapNeedSync,
 	/** Flush or resize cleans: nothing may queue the daemon meanwhile. */
 	LLBitmapDaemonHeld,
+	/**
+	 * A chunk was made Clean: before its block is written, every member's
+	 * cache is flushed (llbitmap_flush_members()).
+	 */
+	LLBitmapFlushMembers,
 }
 
 /** One page of the bitmap. */
@@ -184,6 +189,13 @@ function llbitmap_marked(pctl: Ptr<llbitmap_page_ctl>): void {
 		wake_up(pctl.wait);
 }
 
+/** A chunk became `state`: a Clean one asks for the members' caches to be flushed first. */
+function llbitmap_note_state(llbitmap: Ptr<llbitmap>, state: llbitmap_state): void {
+	/* before the block is marked: the flusher that sees one sees the other */
+	if (state === llbitmap_state.BitClean && !test_bit(llbitmap_flag.LLBitmapFlushMembers, llbitmap.flags))
+		set_bit(llbitmap_flag.LLBitmapFlushMembers, llbitmap.flags);
+}
+
 /** Set the state of a chunk; its block goes to disk at the next unplug. */
 export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, chunk: uint): void {
 	const pos = chunk + BITMAP_DATA_OFFSET;
@@ -194,6 +206,7 @@ export function llbitmap_write(llbitmap: Ptr<llbitmap>, state: llbitmap_state, c
 	pctl.state[offset] = state;
 	if (state === llbitmap_state.BitDirty && !test_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags))
 		set_bit(llbitmap_page_flag.LLPageHasDirty, pctl.flags);
+	llbitmap_note_state(llbitmap, state);
 	llbitmap_mark_block(llbitmap, pctl, offset);
 	llbitmap_marked(pctl);
 }
@@ -229,6 +242,7 @@ export function llbitmap_write_if(llbitmap: Ptr<llbitmap>, old: llbitmap_state, 
 		llbitmap_marked(pctl);
 		return false;
 	}
+	llbitmap_note_state(llbitmap, state);
 	llbitmap_mark_block(llbitmap, pctl, offset);
 	llbitmap_marked(pctl);
 	return true;

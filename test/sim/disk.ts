@@ -10,6 +10,7 @@ import {
 	block_device_operations,
 	type bio,
 	bio_endio,
+	blkBreakage,
 	gendisk,
 	REQ_FUA,
 	REQ_PREFLUSH,
@@ -98,7 +99,7 @@ export class SimDisk {
 				bio_endio(b);
 				return;
 			}
-			if (preflush) this.flush();
+			if (preflush && (n > 0n || !blkBreakage.emptyFlushIgnored)) this.flush();
 			if (write) {
 				for (let i = 0n; i < n; i++) {
 					const sec = data!.slice(Number(i) * 512, Number(i + 1n) * 512);

@@ -174,11 +174,14 @@ function runTask(t: Task): void {
 	}
 }
 
-/** Run one runnable task (the oldest); false if none is runnable now. */
-export function runOne(): boolean {
+/**
+ * Run one runnable task: the oldest, or the `pick`-th (modulo) - IO that
+ * completes out of order; false if none is runnable now.
+ */
+export function runOne(pick = 0): boolean {
 	const r = runnable();
 	if (!r.length) return false;
-	runTask(r[0]);
+	runTask(r[pick % r.length]);
 	return true;
 }
 

@@ -101,7 +101,11 @@ export const BIOSET_NEED_RESCUER = 1 << 1;
  */
 export const pressure = { mempoolOnly: false };
 /** Deliberately broken variants: a bio_set never gets a rescuer. */
-export const blkBreakage = { noRescuer: false };
+export const blkBreakage = {
+	noRescuer: false,
+	/** Disks that complete an empty flush without flushing (only a flush with data flushes). */
+	emptyFlushIgnored: false,
+};
 
 /**
  * current->bio_list: inside a driver's ->submit_bio, bios submitted are
