@@ -61,6 +61,26 @@ export function literalText(text: string, value: bigint, type: CType | undefined
 	return digits + suffix;
 }
 
+/**
+ * A negative literal `-text` of value `value`: C reads it as minus a
+ * positive literal, whose suffix must keep it signed (`-2147483648U` is a
+ * large unsigned number), and the most negative int and 64-bit values have
+ * no literal at all (2147483648 is no int, 9223372036854775808 no long
+ * long): they are the limits.h names.
+ */
+function negativeLiteral(lw: Lowerer, text: string, value: bigint, type: CType | undefined): C.Expr {
+	const it = type && type.kind === 'int' ? type : undefined;
+	const magnitude = -value;
+	const limit = value === -(1n << 63n) ? (it?.std === 'long' ? 'LONG_MIN' : 'LLONG_MIN') : value === -(1n << 31n) ? 'INT_MIN' : undefined;
+	if (limit) {
+		lw.headers.add('linux/limits.h');
+		return C.id(limit);
+	}
+	const digits = literalText(text, magnitude, undefined, false, false).replace(/U?L*$/, '');
+	if (magnitude <= INT_MAX) return C.num(`-${digits}`);
+	return C.num(`-${digits}${it?.std === 'long long' ? 'LL' : 'L'}`);
+}
+
 /** Is the value of `node` only tested for truth (if/while/for/!/&&/||)? */
 function isCondition(node: Node): boolean {
 	const p = node.getParent();
@@ -164,7 +184,7 @@ export function lowerExpr(lw: Lowerer, node: Expression): C.Expr {
 			const operand = pe.getOperand();
 			// A negative literal stays one literal.
 			if (pe.getOperatorToken() === SyntaxKind.MinusToken && (Node.isNumericLiteral(operand) || operand.getKind() === SyntaxKind.BigIntLiteral))
-				return C.num('-' + literalText(operand.getText(), -(info?.lit ?? 0n), info?.type, false, false));
+				return negativeLiteral(lw, operand.getText(), info?.lit ?? 0n, info?.type);
 			return { k: 'unary', op: opMap[pe.getOperatorToken()]!, e: lowerExpr(lw, operand) };
 		}
 		case SyntaxKind.PostfixUnaryExpression: {

@@ -4,7 +4,7 @@
  */
 import { EINVAL, ENOMEM } from '../../../kmod-src/kernel/errno';
 import { pr_info } from '../../../kmod-src/kernel/printk';
-import { type bool, div, int, type s64, type sector_t, type u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, div, int, type long, type s64, type sector_t, type u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
 
 /** Sectors per page, as a shift. */
 const SHIFT = 3;
@@ -104,6 +104,14 @@ function delta(a: s64, b: s64): s64 {
 	return d < 0n ? -d : d;
 }
 
+/**
+ * The most negative literals: no U suffix (that would make them large
+ * unsigned numbers); an int's and a long long's minimum have no literal.
+ */
+function below(x: int, y: s64, z: long): bool {
+	return x > -2147483648 && x > -2147483647 && y > -2147483648n && y > -9223372036854775808n && z > -4294967296n;
+}
+
 /** 64-bit sector arithmetic. */
 function sectors_in(first: sector_t, last: sector_t, shift: ulong): uint {
 	if (last < first)
@@ -113,5 +121,5 @@ function sectors_in(first: sector_t, last: sector_t, shift: ulong): uint {
 
 /** @global */
 export function use_all(): int {
-	return classify(int(halves(7, 3)), false) + setup(2) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n));
+	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n));
 }

@@ -7,6 +7,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/printk.h>
 #include "basics.h"
 
@@ -121,6 +122,16 @@ static s64 delta(s64 a, s64 b)
 	return d < 0 ? -d : d;
 }
 
+/*
+ * The most negative literals: no U suffix (that would make them large
+ * unsigned numbers); an int's and a long long's minimum have no literal.
+ */
+static bool below(int x, s64 y, long z)
+{
+	return x > INT_MIN && x > -2147483647 && y > INT_MIN && y > LLONG_MIN &&
+	       z > -4294967296L;
+}
+
 /* 64-bit sector arithmetic. */
 static unsigned int sectors_in(sector_t first, sector_t last,
 			       unsigned long shift)
@@ -132,7 +143,8 @@ static unsigned int sectors_in(sector_t first, sector_t last,
 
 int use_all(void)
 {
-	return classify(halves(7, 3), false) + setup(2) + (int)delta(1, 2) +
+	return classify(halves(7, 3), below(0, 0, 0)) + setup(2) +
+	       (int)delta(1, 2) +
 	       (int)sectors_in(0, 10, 1);
 }
 
