@@ -546,6 +546,11 @@ function binaryResult(
 				ck.report(node, 'KTS1014', typeName(t));
 				return { type: ERR };
 			}
+			// Node shifts -1 >>> n as 0xffffffff; C's -1 >> n stays -1
+			if (a.untyped && a.lit !== undefined && a.lit < 0n) {
+				ck.report(node, 'KTS1014', `the negative constant ${a.lit}`);
+				return { type: ERR };
+			}
 			break;
 		}
 	}

@@ -2,7 +2,7 @@
 // carries the code it must produce; the test checks both ways.
 import { EINVAL } from '../../../kmod-src/kernel/errno';
 import { pr_err } from '../../../kmod-src/kernel/printk';
-import { type int, type Ptr, type u32, type u64 } from '../../../kmod-src/kernel/types';
+import { type int, type Ptr, u32, type u64 } from '../../../kmod-src/kernel/types';
 
 class point {
 	x: u32 = 0;
@@ -29,6 +29,7 @@ function divide(a: u32, b: u32): u32 {
 function shifts(a: u32, b: int, c: u64): u32 {
 	const x = a >> 2; // KTS1013
 	const y = b >>> 2; // KTS1014
+	const mask = u32(-1 >>> (32 - b)); // KTS1014
 	const z = c % 3n; // KTS1015
 	return a;
 }
