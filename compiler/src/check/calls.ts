@@ -299,6 +299,11 @@ function checkCmpxchgElement(ck: Checker, args: Expression[]): ExprInfo {
 	return { type: elem };
 }
 
+/** sizeof(*p) is the allocation's size only if p points to the type allocated. */
+function allocSize(want: Want, t: CType): 'target' | 'type' {
+	return want.kind === 'implicit' && !(want.type.kind === 'ptr' && sameType(want.type.to, t)) ? 'type' : 'target';
+}
+
 function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want: Want): ExprInfo {
 	const args = node.getArguments() as Expression[];
 	const name = ent.intrinsic!;
@@ -332,6 +337,7 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 			const g = args[1] && checkExpr(ck, args[1], { kind: 'implicit', type: intType('gfp_t')! });
 			if (!t || !g || isErr(g)) return ERRI;
 			ck.assignable(args[1], g, intType('gfp_t')!);
+			info.allocSize = allocSize(want, t);
 			return { type: { kind: 'ptr', to: t, view: 'struct', nullable: true } };
 		}
 		case 'kcalloc': {
@@ -341,6 +347,7 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 			if (isErr(n) || !t || !g || isErr(g)) return ERRI;
 			ck.assignable(args[0], n, intType('size_t')!);
 			ck.assignable(args[2], g, intType('gfp_t')!);
+			info.allocSize = allocSize(want, t);
 			return { type: { kind: 'ptr', to: t, view: 'mem', nullable: true } };
 		}
 		case 'container_of': {

@@ -48,6 +48,12 @@ export interface CallInfo {
 	outMethod?: 'get' | 'set';
 	/** Calling a function pointer field. */
 	indirect?: boolean;
+	/**
+	 * kzalloc/kcalloc: the size is sizeof(*p) of the pointer it is stored
+	 * in ('target'), or the type's own ('type') when that pointer points
+	 * to something else (a void * field: sizeof(*p) would be 1).
+	 */
+	allocSize?: 'target' | 'type';
 }
 
 /** A conversion call u32(x): whether C needs the cast written out. */

@@ -280,13 +280,13 @@ export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
 		case 'max':
 			return C.call(info.intrinsic, [lowerExpr(lw, args[0]), lowerExpr(lw, args[1])], pos);
 		case 'kzalloc': {
-			const into = storedInto(lw, node);
+			const into = info.allocSize === 'target' ? storedInto(lw, node) : undefined;
 			const size: C.Expr = into ? { k: 'sizeof_expr', e: C.deref(into) } : { k: 'sizeof_type', type: structTypeArg(lw, args[0]) };
 			if (!into) structTypeArg(lw, args[0]);
 			return C.call('kzalloc', [size, lowerExpr(lw, args[1])], pos);
 		}
 		case 'kcalloc': {
-			const into = storedInto(lw, node);
+			const into = info.allocSize === 'target' ? storedInto(lw, node) : undefined;
 			const size: C.Expr = into ? { k: 'sizeof_expr', e: C.deref(into) } : { k: 'sizeof_type', type: structTypeArg(lw, args[1]) };
 			return C.call('kcalloc', [lowerExpr(lw, args[0]), size, lowerExpr(lw, args[2])], pos);
 		}
