@@ -1075,8 +1075,7 @@ static unsigned long llbitmap_space(struct llbitmap *bitmap, bitmap_super_t *sb)
 static void llbitmap_geometry(struct llbitmap *bitmap, sector_t sectors,
 			      unsigned long chunksize)
 {
-	unsigned long room = (bitmap->space << 9) -
-			     (unsigned long)BITMAP_DATA_OFFSET;
+	unsigned long room = (bitmap->space << 9) - BITMAP_DATA_OFFSET;
 	unsigned long shift = 0UL;
 
 	while (1UL << shift < chunksize)
@@ -1536,8 +1535,8 @@ static void llbitmap_remap(struct llbitmap *bitmap, sector_t blocks,
 	 * below c
 	 */
 	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
-		unsigned int first = chunk << shift;
-		unsigned int end = (chunk + 1) << shift;
+		unsigned int first = chunk << (unsigned int)shift;
+		unsigned int end = (chunk + 1) << (unsigned int)shift;
 		enum llbitmap_state state = BitUnwritten;
 
 		if (end > old_chunks)

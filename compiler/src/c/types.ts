@@ -261,6 +261,11 @@ export function intRange(t: IntType): [bigint, bigint] {
 	return [0n, (1n << bits) - 1n];
 }
 
+/** `v` converted to `t` as C does (modulo 2^bits, read signed or not). */
+export function wrapTo(v: bigint, t: IntType): bigint {
+	return t.signed ? BigInt.asIntN(t.bits, v) : BigInt.asUintN(t.bits, v);
+}
+
 export function fits(v: bigint, t: IntType): boolean {
 	const [lo, hi] = intRange(t);
 	return v >= lo && v <= hi;

@@ -1,7 +1,7 @@
 // Calls: kernel and kmod-src functions, function pointers, Out<T> get/set,
 // integer conversions and the intrinsics the compiler lowers itself.
 import { type CallExpression, type Expression, Node, SyntaxKind } from 'ts-morph';
-import { BOOL, type CType, INT, intType, promote, sameType, typeName, usualArith, valuePreserving } from '../c/types.js';
+import { BOOL, type CType, INT, intType, promote, sameType, typeName, usualArith, valuePreserving, wrapTo } from '../c/types.js';
 import type { Checker } from './checker.js';
 import { checkCondition, checkExpr, describeNode, type Want } from './exprs.js';
 import { FormatError, mismatch, parseFormat } from './format.js';
@@ -245,18 +245,27 @@ function checkConversion(ck: Checker, node: CallExpression, conv: { target: CTyp
 		ck.report(node, 'KTS2014', `${ck.convName(to)}(${typeName(from)})`);
 		return ERRI;
 	}
-	// Does C need the cast written out?
+	// A literal converted is the literal C's conversion gives: u8(300) is
+	// 44; so is a named constant whose value the conversion changes.
+	const lit = a.lit === undefined ? undefined : wrapTo(a.lit, to);
+	const literal = a.untyped || (Node.isCallExpression(args[0]) && ck.convInfo.get(args[0])?.lit !== undefined);
+	if (lit !== undefined && (literal || lit !== a.lit)) {
+		ck.convInfo.set(node, { target: to, cast: false, lit });
+		return { type: to, lit };
+	}
+	// Does C need the cast written out? Not where it would convert the
+	// same way itself: a widening (the value is kept, whatever C converts
+	// it to next), or an assignment to the very type.
 	const fromInt = from.kind === 'int' ? from : INT;
-	const widening = a.untyped ? true : valuePreserving(fromInt, to);
+	// (a constant whose value fits keeps it too)
+	const widening = a.untyped || valuePreserving(fromInt, to) || (lit !== undefined && lit === a.lit);
 	let cast = true;
-	if (want.kind === 'implicit') cast = false; // C converts the same way on assignment
-	else if (want.kind === 'shift') cast = false;
+	if (want.kind === 'implicit') cast = !(widening || (want.type.kind === 'int' && sameType(want.type, to)));
+	else if (want.kind === 'shift') cast = !widening;
 	else if (widening && want.kind === 'operand' && want.other && want.other.kind === 'int' && sameType(usualArith(to, want.other), want.other))
 		cast = false;
-	if (a.untyped && a.lit !== undefined) cast = false;
 	ck.convInfo.set(node, { target: to, cast });
-	// A literal converted: it now has the target type; C needs a suffix only for shifts.
-	return { type: to, lit: a.lit };
+	return { type: to, lit };
 }
 
 const alloc = new Set(['kzalloc', 'kcalloc']);
@@ -299,6 +308,17 @@ function checkCmpxchgElement(ck: Checker, args: Expression[]): ExprInfo {
 	return { type: elem };
 }
 
+/**
+ * An allocation stored straight into a void * would be sized
+ * sizeof(*p), one byte, in the kernel's idiom (checkpatch asks for it):
+ * refused, the object goes into a typed pointer first.
+ */
+function allocTarget(ck: Checker, node: CallExpression, want: Want, t: CType): boolean {
+	if (want.kind !== 'implicit' || want.type.kind !== 'ptr' || want.type.view !== 'void') return true;
+	ck.report(node, 'KTS2009', `${typeName(t)} *`, 'void *', 'allocate into a Ptr<T> first, then store that: sizeof(*p) of a void * is 1 byte');
+	return false;
+}
+
 /** sizeof(*p) is the allocation's size only if p points to the type allocated. */
 function allocSize(want: Want, t: CType): 'target' | 'type' {
 	return want.kind === 'implicit' && !(want.type.kind === 'ptr' && sameType(want.type.to, t)) ? 'type' : 'target';
@@ -337,6 +357,7 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 			const g = args[1] && checkExpr(ck, args[1], { kind: 'implicit', type: intType('gfp_t')! });
 			if (!t || !g || isErr(g)) return ERRI;
 			ck.assignable(args[1], g, intType('gfp_t')!);
+			if (!allocTarget(ck, node, want, t)) return ERRI;
 			info.allocSize = allocSize(want, t);
 			return { type: { kind: 'ptr', to: t, view: 'struct', nullable: true } };
 		}
@@ -347,6 +368,7 @@ function checkIntrinsic(ck: Checker, node: CallExpression, ent: FuncEntity, want
 			if (isErr(n) || !t || !g || isErr(g)) return ERRI;
 			ck.assignable(args[0], n, intType('size_t')!);
 			ck.assignable(args[2], g, intType('gfp_t')!);
+			if (!allocTarget(ck, node, want, t)) return ERRI;
 			info.allocSize = allocSize(want, t);
 			return { type: { kind: 'ptr', to: t, view: 'mem', nullable: true } };
 		}

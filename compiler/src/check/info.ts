@@ -60,6 +60,8 @@ export interface CallInfo {
 export interface ConvInfo {
 	target: CType;
 	cast: boolean;
+	/** A constant converted: its value in the target type. */
+	lit?: bigint;
 }
 
 /** The type of an expression that already has a diagnostic, so it is reported once. */

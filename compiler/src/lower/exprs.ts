@@ -254,10 +254,14 @@ export function lowerCall(lw: Lowerer, node: CallExpression): C.Expr {
 	const args = node.getArguments() as Expression[];
 	const conv = ck.convInfo.get(node);
 	if (conv) {
-		// A converted literal is a literal of that type: ulong(1) is 1UL.
-		const a = ck.exprInfo.get(args[0]);
-		if (a?.untyped && a.lit !== undefined && a.lit >= 0n && conv.target.kind === 'int')
-			return C.num(literalText(args[0].getText(), a.lit, conv.target, false, false) + typedSuffix(conv.target, a.lit));
+		// A converted constant is a literal of that type: ulong(1) is 1UL,
+		// u8(300) is 44, s8(200) is -56.
+		if (conv.lit !== undefined && conv.target.kind === 'int') {
+			const a = ck.exprInfo.get(args[0]);
+			if (conv.lit < 0n) return negativeLiteral(lw, String(-conv.lit), conv.lit, conv.target);
+			const text = a?.untyped && a.lit === conv.lit ? args[0].getText() : String(conv.lit);
+			return C.num(literalText(text, conv.lit, conv.target, false, false) + typedSuffix(conv.target, conv.lit));
+		}
 		const inner = lowerExpr(lw, args[0]);
 		return conv.cast ? { k: 'cast', type: conv.target, e: inner } : inner;
 	}

@@ -4,7 +4,7 @@
  */
 import { EINVAL, ENOMEM } from '../../../kmod-src/kernel/errno';
 import { pr_info } from '../../../kmod-src/kernel/printk';
-import { type bool, div, int, type long, type s64, type sector_t, type u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, div, int, type long, type s64, type sector_t, u16, u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
 
 /** Sectors per page, as a shift. */
 const SHIFT = 3;
@@ -112,6 +112,22 @@ function below(x: int, y: s64, z: long): bool {
 	return x > -2147483648 && x > -2147483647 && y > -2147483648n && y > -9223372036854775808n && z > -4294967296n;
 }
 
+/**
+ * Narrowing conversions keep their cast wherever the value goes: into a
+ * wider variable, a return, an argument, a shift count; constants are
+ * converted at compile time.
+ */
+function narrow(x: u32, y: u32): u32 {
+	const b: u32 = u8(x);
+	const c = u32(u8(300)) + u32(u16(-1));
+
+	return u32(u16(b + c)) + (y << u8(x)) + as_u32(u8(y));
+}
+
+function as_u32(v: u32): u32 {
+	return v;
+}
+
 /** 64-bit sector arithmetic. */
 function sectors_in(first: sector_t, last: sector_t, shift: ulong): uint {
 	if (last < first)
@@ -121,5 +137,5 @@ function sectors_in(first: sector_t, last: sector_t, shift: ulong): uint {
 
 /** @global */
 export function use_all(): int {
-	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n));
+	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(narrow(1, 2)) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n));
 }

@@ -11,7 +11,7 @@ import { In_sync, mdname, type md_rdev, type mddev, rdev_for_each } from '../../
 import { pr_err } from '../../../kmod-src/kernel/printk';
 import { GFP_KERNEL, kcalloc, kfree, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of } from '../../../kmod-src/kernel/stddef';
-import { type bool, type int, local, type Mem, type Out, type Ptr, ptr_to, type sector_t, type u8, type uint, ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
+import { type bool, type int, local, type Mem, type Out, type Ptr, ptr_to, type sector_t, type u8, type uint, ulong } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t, wake_up } from '../../../kmod-src/kernel/wait';
 import { INIT_WORK, work_struct } from '../../../kmod-src/kernel/workqueue';
 
@@ -35,8 +35,6 @@ class slots {
 	busy = new atomic_t();
 	wait = new wait_queue_head_t();
 	work = new work_struct();
-	/** Private data of any type. */
-	priv!: VoidPtr | null;
 }
 
 function slots_work(work: Ptr<work_struct>): void {
@@ -56,8 +54,6 @@ function slots_alloc(nr: uint): Ptr<slots> | null {
 		return null;
 	}
 	s.nr = nr;
-	/* stored into a void *: sizeof(*s->priv) would be 1 byte */
-	s.priv = kzalloc(slot, GFP_KERNEL);
 	INIT_WORK(s.work, slots_work);
 	return s;
 }

@@ -7,7 +7,7 @@ import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
 import { WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
 import { cmpxchg } from '../../../kmod-src/kernel/atomic';
-import { type char, type ConstMem, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong } from '../../../kmod-src/kernel/types';
+import { type char, type ConstMem, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
 import { kpatch } from '../../../kmod-src/kernel/kpatch';
 import { Bitmap, Bits, set_bit, test_and_clear_bit, test_bit } from '../../../kmod-src/kernel/bitops';
@@ -118,6 +118,14 @@ function bits(p: Ptr<page_bits>, block: u32): boolean {
 	set_bit(40, p.flags); // KTS2016
 	set_bit(128, p.small); // KTS2016
 	return test_bit(block + 1, p.flags) || test_and_clear_bit(block, p.small); // KTS2016
+}
+
+class holder {
+	priv!: VoidPtr | null;
+}
+
+function hold(h: Ptr<holder>): void {
+	h.priv = kzalloc(holder, GFP_KERNEL); // KTS2009
 }
 
 export function all(): int {

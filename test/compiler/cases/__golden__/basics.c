@@ -132,6 +132,26 @@ static bool below(int x, s64 y, long z)
 	       z > -4294967296L;
 }
 
+static u32 as_u32(u32 v);
+
+/*
+ * Narrowing conversions keep their cast wherever the value goes: into a
+ * wider variable, a return, an argument, a shift count; constants are
+ * converted at compile time.
+ */
+static u32 narrow(u32 x, u32 y)
+{
+	u32 b = (u8)x;
+	u32 c = 44U + 65535U;
+
+	return (u32)(u16)(b + c) + (y << (u8)x) + as_u32((u8)y);
+}
+
+static u32 as_u32(u32 v)
+{
+	return v;
+}
+
 /* 64-bit sector arithmetic. */
 static unsigned int sectors_in(sector_t first, sector_t last,
 			       unsigned long shift)
@@ -144,6 +164,7 @@ static unsigned int sectors_in(sector_t first, sector_t last,
 int use_all(void)
 {
 	return classify(halves(7, 3), below(0, 0, 0)) + setup(2) +
+	       (int)narrow(1, 2) +
 	       (int)delta(1, 2) +
 	       (int)sectors_in(0, 10, 1);
 }

@@ -39,8 +39,6 @@ struct slots {
 	atomic_t busy;
 	wait_queue_head_t wait;
 	struct work_struct work;
-	/* Private data of any type. */
-	void *priv;
 };
 
 static void slots_work(struct work_struct *work)
@@ -62,8 +60,6 @@ static struct slots *slots_alloc(unsigned int nr)
 		return NULL;
 	}
 	s->nr = nr;
-	/* stored into a void *: sizeof(*s->priv) would be 1 byte */
-	s->priv = kzalloc(sizeof(struct slot), GFP_KERNEL);
 	INIT_WORK(&s->work, slots_work);
 	return s;
 }
