@@ -62,6 +62,11 @@ export declare const BLK_OPEN_READ: blk_mode_t;
 export declare const BLK_OPEN_WRITE: blk_mode_t;
 export declare const GENHD_FL_HIDDEN: int;
 export declare const DISK_NAME_LEN: int;
+/**
+ * No NUMA node preference.
+ * @header linux/numa.h
+ * @value -1
+ */
 export declare const NUMA_NO_NODE: int;
 export declare const SECTOR_SHIFT: int;
 export declare const SECTOR_SIZE: int;

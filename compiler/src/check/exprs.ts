@@ -200,8 +200,9 @@ function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 	}
 	switch (ent.kind) {
 		case 'const':
-			// Kernel constants (EINVAL, PAGE_SHIFT, HZ) are never negative.
-			return { type: ent.type, lit: ent.value, entity: ent, untyped: false, nonneg: ent.external };
+			// Kernel constants (EINVAL, PAGE_SHIFT, HZ) are not negative,
+			// unless declared with a negative @value (NUMA_NO_NODE is -1).
+			return { type: ent.type, lit: ent.value, entity: ent, untyped: false, nonneg: ent.external && (ent.value === undefined || ent.value >= 0n) };
 		case 'var':
 			return { type: ent.type, lvalue: ent.mutable, entity: ent, embedded: ent.isObject, constObject: ent.constObject };
 		case 'func':

@@ -1,7 +1,7 @@
 // Kernel API use (KTS3xxx).
 import { __ATTR_RO, type attribute_group, type mddev } from '../../../kmod-src/kernel/md';
 import { type module, module_param, type Param, THIS_MODULE } from '../../../kmod-src/kernel/module';
-import { type bio, bio_endio, type block_device_operations } from '../../../kmod-src/kernel/blkdev';
+import { type bio, bio_endio, type block_device_operations, NUMA_NO_NODE } from '../../../kmod-src/kernel/blkdev';
 import { pr_err, pr_info, sysfs_emit } from '../../../kmod-src/kernel/printk';
 import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
@@ -122,6 +122,11 @@ function bits(p: Ptr<page_bits>, block: u32): boolean {
 
 class holder {
 	priv!: VoidPtr | null;
+}
+
+/** NUMA_NO_NODE is -1: an unsigned node number cannot be compared with it. */
+function on_node(node: u32): boolean {
+	return node === NUMA_NO_NODE; // KTS2003
 }
 
 function hold(h: Ptr<holder>): void {
