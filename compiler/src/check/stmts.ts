@@ -82,6 +82,14 @@ function checkBlockBody(ck: Checker, block: Block): void {
 	for (const s of block.getStatements()) checkStmt(ck, s);
 }
 
+/** Where a TS declaration is visible: its block, or the for statement it starts. */
+function tsScope(vd: VariableDeclaration): Node {
+	const list = vd.getParentOrThrow();
+	const owner = list.getParentOrThrow();
+	if (Node.isForStatement(owner) || Node.isForOfStatement(owner)) return owner;
+	return owner.getParentOrThrow();
+}
+
 function declare(ck: Checker, vd: VariableDeclaration, type: CType, outLocal: boolean, forInit: boolean): void {
 	const plan = ck.fn!.plan;
 	const cblock = forInit ? cBlockOf(vd.getParentOrThrow().getParentOrThrow()) : cBlockOf(vd);
@@ -94,6 +102,7 @@ function declare(ck: Checker, vd: VariableDeclaration, type: CType, outLocal: bo
 	let entry: HoistedDecl;
 	if (clash) {
 		if (!sameType(clash.type, type)) ck.report(vd.getNameNode(), 'KTS2012', name, typeName(type), typeName(clash.type));
+		else if (vd.getAncestors().includes(tsScope(clash.node))) ck.report(vd.getNameNode(), 'KTS2017', name);
 		entry = { name, type, node: vd, initInline: false, alias: true };
 	} else {
 		// A parameter of the same name lives in the function's outermost block.

@@ -103,6 +103,20 @@ function hoist_clash(a: int): int {
 	return 0;
 }
 
+function shadow(): u32 {
+	let i: u32 = 10;
+
+	for (let i: u32 = 0; i < 3; i++) { // KTS2017
+		if (i === 2)
+			break;
+	}
+	for (let j: u32 = 0; j < 2; j++)
+		i += j;
+	for (let j: u32 = 0; j < 2; j++)
+		i += j;
+	return i;
+}
+
 function conversions(a: u32, b: u64): u32 {
 	const c = u32(a); // KTS2014
 	return c;
