@@ -162,7 +162,12 @@ export class Checker {
 				return true; // lowered to &x->field
 			}
 			if (from.embedded && f.kind === 'array' && (sameType(f.of, to.to) || to.view === 'void')) return true; // array decays
-			if (from.outLocal && to.view === 'out' && from.local && sameType(from.local.type, to.to)) return true;
+			if (from.outLocal && to.view === 'out' && from.local && sameType(from.local.type, to.to)) {
+				// &local goes to the call only: stored or returned, it outlives the local
+				if (what === 'argument') return true;
+				this.report(node, 'KTS2009', 'a pointer that outlives the call', `the address of the local '${from.local.name}'`, 'pass a local() to a function only; store or return a value');
+				return false;
+			}
 			this.report(node, 'KTS2009', typeName(to), typeName(f), 'pass a pointer');
 			return false;
 		}

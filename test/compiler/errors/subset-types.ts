@@ -1,7 +1,7 @@
 // Integer and type rules (KTS2xxx).
 import { Bits } from '../../../kmod-src/kernel/bitops';
 import { GFP_KERNEL } from '../../../kmod-src/kernel/slab';
-import { type bool, type gfp_t, int, type Ptr, type s64, type u8, u32, type u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, type gfp_t, int, local, type Out, type Ptr, type s64, type u8, u32, type u64, uint, ulong } from '../../../kmod-src/kernel/types';
 
 class box {
 	v: u32 = 0;
@@ -101,6 +101,18 @@ function hoist_clash(a: int): int {
 		if (t) break out_two;
 	}
 	return 0;
+}
+
+/** A local's address outliving it: stored in a struct. */
+class keeps {
+	out!: Out<u32>;
+}
+
+function escape(h: Ptr<keeps>): u32 {
+	const v = local<u32>(0);
+
+	h.out = v; // KTS2009
+	return v.get();
 }
 
 function shadow(): u32 {
