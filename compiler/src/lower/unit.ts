@@ -6,7 +6,7 @@ import type { CType, EnumType, StructType } from '../c/types.js';
 import type { Checker } from '../check/checker.js';
 import { isSentinel, tableDim, type TopItem, type UnitDecls } from '../check/decls.js';
 import { jsDocText } from '../check/model.js';
-import { lowerExpr, typedSuffix } from './exprs.js';
+import { literalText, lowerExpr, typedSuffix } from './exprs.js';
 import { Lowerer } from './lowerer.js';
 import { leadingComments, lowerFunctionBody } from './stmts.js';
 
@@ -89,10 +89,22 @@ function structDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'struct' }>): C.St
 	return { k: 'struct', name: it.ent.type.name, fields, comment: jsDocText(cls), pos: lw.pos(cls) };
 }
 
+/**
+ * An enum member's initialiser in C: a literal as C spells it (0o4 is 04,
+ * 1_000 is 1000, 0b101 is 0x5); an expression as written, unless it holds
+ * such literals, then its value.
+ */
+function enumValue(init: Node, value: bigint | undefined): C.Expr {
+	const text = init.getText();
+	if (Node.isNumericLiteral(init)) return C.num(literalText(text, value ?? BigInt(init.getLiteralValue()), undefined, false, false));
+	if (value !== undefined && /\b0[oObB]|\d_\d/.test(text)) return C.num(String(value));
+	return C.num(text);
+}
+
 function enumDecl(lw: Lowerer, it: Extract<TopItem, { kind: 'enum' }>): C.EnumDecl {
 	const members: C.EnumMember[] = it.node.getMembers().map((m) => {
 		const init = m.getInitializer();
-		return { name: m.getName(), value: init ? C.num(init.getText()) : undefined, comment: jsDocText(m) };
+		return { name: m.getName(), value: init ? enumValue(init, it.type.members.get(m.getName())) : undefined, comment: jsDocText(m) };
 	});
 	return { k: 'enum', name: it.type.name, members, comment: jsDocText(it.node), pos: lw.pos(it.node) };
 }

@@ -25,6 +25,14 @@ enum event {
 	EventCount,
 }
 
+/** Initialisers in TypeScript's spellings that C does not have. */
+enum spelled {
+	Octal = 0o4,
+	Grouped = 1_000,
+	Binary = 0b101,
+	Shifted = 1_0 << 2,
+}
+
 /** Next light: every light x event is written out. */
 const next_light: Table<light, event, u8> = {
 	[light.Red]: { [event.Go]: light.Green, [event.Stop]: light.LightNone },

@@ -30,6 +30,14 @@ enum event {
 	EventCount,
 };
 
+/* Initialisers in TypeScript's spellings that C does not have. */
+enum spelled {
+	Octal = 04,
+	Grouped = 1000,
+	Binary = 0x5,
+	Shifted = 40,
+};
+
 /* Next light: every light x event is written out. */
 static const u8 next_light[LightCount][EventCount] = {
 	[Red] = {
