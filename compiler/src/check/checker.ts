@@ -77,6 +77,17 @@ export class Checker {
 		this.diags.report(node, code, ...args);
 	}
 
+	/**
+	 * A name kmod-src declares (function, parameter, local, field, enum
+	 * member) must be one C can take: not a C keyword TypeScript allows,
+	 * nor a kernel object-like macro, which the preprocessor would expand
+	 * wherever the name appears (p->current too).
+	 */
+	checkName(node: Node, name: string): void {
+		if (C_KEYWORDS.has(name)) this.report(node, 'KTS1034', name, 'a C keyword');
+		else if (KERNEL_MACROS.has(name)) this.report(node, 'KTS1034', name, 'a kernel macro');
+	}
+
 	info(node: Node): ExprInfo {
 		const i = this.exprInfo.get(node);
 		if (!i) throw new Error(`internal: no type recorded for '${node.getText().slice(0, 40)}' (${node.getKindName()})`);
@@ -194,5 +205,15 @@ export class Checker {
 		return isInteger(t);
 	}
 }
+
+/** C keywords that TypeScript accepts as names. */
+const C_KEYWORDS = new Set([
+	'auto', 'char', 'double', 'extern', 'float', 'goto', 'inline', 'int', 'long', 'register', 'restrict', 'short',
+	'signed', 'sizeof', 'struct', 'typedef', 'union', 'unsigned', 'volatile', 'asm', '_Bool', '_Alignas', '_Alignof',
+	'_Atomic', '_Generic', '_Noreturn', '_Static_assert', '_Thread_local', 'bool', 'NULL',
+]);
+
+/** Object-like macros of the kernel headers with names a field or local may take. */
+const KERNEL_MACROS = new Set(['current', 'jiffies_64', 'THIS_MODULE', 'KBUILD_MODNAME', 'PAGE_SIZE', 'HZ']);
 
 export { SyntaxKind };

@@ -75,6 +75,7 @@ function checkStruct(ck: Checker, cls: ClassDeclaration): void {
 				ck.report(m, 'KTS1009', 'a static field', cls.getName()!);
 				continue;
 			}
+			ck.checkName(m.getNameNode(), m.getName());
 			const tn = m.getTypeNode();
 			if (!tn && !ck.model.embeddedType(m.getInitializer())) {
 				// a Bitmap of a bad size is reported where its size is
@@ -126,7 +127,9 @@ function checkFunctionDecl(ck: Checker, fn: FunctionDeclaration): FuncEntity | u
 	if (fn.isGenerator()) ck.report(fn, 'KTS1010', 'a generator', 'kernel code is synchronous');
 	if (fn.getTypeParameters().length) ck.report(fn, 'KTS1007');
 	if (!fn.getReturnTypeNode()) ck.report(fn.getNameNode() ?? fn, 'KTS2001', `the return type of '${fn.getName()}'`);
+	if (fn.getNameNode()) ck.checkName(fn.getNameNode()!, fn.getName()!);
 	for (const p of fn.getParameters()) {
+		if (Node.isIdentifier(p.getNameNode())) ck.checkName(p.getNameNode(), p.getName());
 		if (p.isRestParameter()) ck.report(p, 'KTS1025', 'rest');
 		else if (p.hasQuestionToken()) ck.report(p, 'KTS1025', 'optional');
 		else if (p.getInitializer()) ck.report(p, 'KTS1025', 'default');

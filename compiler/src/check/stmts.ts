@@ -97,6 +97,8 @@ function declare(ck: Checker, vd: VariableDeclaration, type: CType, outLocal: bo
 	plan.decls.set(cblock, list);
 	const name = vd.getName();
 	const stmt = vd.getVariableStatement();
+
+	ck.checkName(vd.getNameNode(), name);
 	const initInline = !forInit && !!stmt && isLeadingDecl(stmt) && !!vd.getInitializer();
 	const clash = list.find((d) => d.name === name && !d.alias);
 	let entry: HoistedDecl;

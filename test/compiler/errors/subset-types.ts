@@ -103,6 +103,18 @@ function hoist_clash(a: int): int {
 	return 0;
 }
 
+/** Names C cannot take: keywords TypeScript allows, kernel macros. */
+class named {
+	current: u32 = 0; // KTS1034
+	unsigned: u32 = 0; // KTS1034
+}
+
+function register(long: u32): u32 { // KTS1034 KTS1034
+	const auto: u32 = long + 1; // KTS1034
+
+	return auto;
+}
+
 /** A local's address outliving it: stored in a struct. */
 class keeps {
 	out!: Out<u32>;
