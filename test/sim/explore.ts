@@ -2,6 +2,7 @@
 // CHESS): every schedule of a few tasks that preempts at most K times, at
 // any of the simulated kernel's preemption points, is run, and the
 // invariants are checked in each.
+import { expect } from 'vitest';
 import { Deadlock, preempt as _preempt, reset, setPreemptPolicy, settle, type Task } from './sched.js';
 
 /** At preemption point `point` (counted per run), run runnable task `task`. */
@@ -64,3 +65,14 @@ export function explore(scenario: () => () => void, bound: number, maxRuns = 100
 }
 
 export { _preempt as preempt };
+
+/**
+ * Every schedule explored passed (the first failure's message is shown
+ * otherwise), and more than `min` of them ran (not counting those the
+ * nested model cannot run).
+ */
+export function expectEverySchedulePasses(r: Exploration, min: number): void {
+	console.log(`${r.runs} schedules (${r.infeasible} not runnable nested)`);
+	expect(r.failure?.error.message ?? '').toBe('');
+	expect(r.runs - r.infeasible).toBeGreaterThan(min);
+}
