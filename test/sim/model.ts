@@ -5,14 +5,15 @@ import fc from 'fast-check';
 import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
 import { HZ } from './kernel/jiffies.js';
 import { InvariantViolation, SimArray, stateName } from './md.js';
-import { advance, now, reset, runOne, setPreemptPolicy, settle } from './sched.js';
+import { advance, now, reset, runOne, setCompletionOrder, setPreemptPolicy, settle } from './sched.js';
 
 export type Cmd =
 	| { t: 'start'; chunk: number; offset: number; sectors: number; sync: boolean }
 	| { t: 'issue'; k: number }
 	| { t: 'discard'; chunk: number; offset: number; sectors: number }
 	| { t: 'io'; n: number; pick: number }
-	| { t: 'tick'; jiffies: number }
+	/** `order`: 0, IO completes oldest first; else the seed of a random completion order while the time passes. */
+	| { t: 'tick'; jiffies: number; order: number }
 	| { t: 'fail'; disk: number }
 	| { t: 'readd'; disk: number }
 	/**
@@ -35,7 +36,7 @@ export function show(c: Cmd): string {
 		case 'io':
 			return `complete ${c.n} IO${c.pick ? ` (the ${c.pick}th ready first)` : ''}`;
 		case 'tick':
-			return `time +${c.jiffies} jiffies`;
+			return `time +${c.jiffies} jiffies${c.order ? ` (IO completing in random order ${c.order})` : ''}`;
 		case 'fail':
 			return `member d${c.disk} fails`;
 		case 'readd':
@@ -52,7 +53,7 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 	{ weight: 8, arbitrary: fc.record({ t: fc.constant('issue' as const), k: fc.nat(3) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), chunk: fc.integer({ min: 0, max: CHUNKS - 1 }), offset: fc.constantFrom(0, 0, 5, 64), sectors: fc.integer({ min: 1, max: 600 }) }) },
 	{ weight: 4, arbitrary: fc.record({ t: fc.constant('io' as const), n: fc.integer({ min: 1, max: 6 }), pick: fc.oneof(fc.constant(0), fc.nat(4)) }) },
-	{ weight: 3, arbitrary: fc.record({ t: fc.constant('tick' as const), jiffies: fc.integer({ min: 1, max: 40 * HZ }) }) },
+	{ weight: 3, arbitrary: fc.record({ t: fc.constant('tick' as const), jiffies: fc.integer({ min: 1, max: 40 * HZ }), order: fc.oneof(fc.constant(0), fc.nat()) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('fail' as const), disk: fc.nat(1) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('readd' as const), disk: fc.nat(1) }) },
 	{
@@ -144,7 +145,12 @@ export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats
 					for (let i = 0; i < c.n && runOne(c.pick); i++);
 					break;
 				case 'tick':
-					advance(BigInt(c.jiffies));
+					if (c.order) setCompletionOrder(prng(c.order));
+					try {
+						advance(BigInt(c.jiffies));
+					} finally {
+						setCompletionOrder(undefined);
+					}
 					break;
 				case 'fail':
 					// md never fails the last working member of a raid1.

@@ -92,6 +92,7 @@ export function reset(): void {
 	rcuDepth = 0;
 	rcuReaders = 0;
 	preemptPolicy = undefined;
+	completionOrder = undefined;
 	inPreempt = false;
 	setTime(0n);
 }
@@ -178,11 +179,28 @@ function runTask(t: Task): void {
  * Run one runnable task: the oldest, or the `pick`-th (modulo) - IO that
  * completes out of order; false if none is runnable now.
  */
-export function runOne(pick = 0): boolean {
+export function runOne(pick?: number): boolean {
 	const r = runnable();
 	if (!r.length) return false;
-	runTask(r[pick % r.length]);
+	if (pick === undefined && completionOrder) {
+		const leaves = r.filter((t) => t.kind === 'leaf');
+		if (leaves.length) {
+			runTask(leaves[Math.floor(completionOrder() * leaves.length)]);
+			return true;
+		}
+	}
+	runTask(r[(pick ?? 0) % r.length]);
 	return true;
+}
+
+/**
+ * IO completions (leaf tasks) that are ready run in the order `rnd` draws
+ * (a device completes what it likes first), not oldest first; undefined:
+ * oldest first again. reset() turns it off.
+ */
+let completionOrder: (() => number) | undefined;
+export function setCompletionOrder(rnd: (() => number) | undefined): void {
+	completionOrder = rnd;
 }
 
 /** Advance time to the next timer; false if there is none. */

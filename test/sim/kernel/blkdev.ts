@@ -105,6 +105,13 @@ export const blkBreakage = {
 	noRescuer: false,
 	/** Disks that complete an empty flush without flushing (only a flush with data flushes). */
 	emptyFlushIgnored: false,
+	/**
+	 * submit_bio_wait() of an empty flush returns once it is submitted: a
+	 * bitmap that relies on submission order to have its flush done before
+	 * the blocks it writes next (Linux has not ordered a flush against
+	 * later writes since 2.6.37).
+	 */
+	flushNotAwaited: false,
 };
 
 /**
@@ -239,6 +246,7 @@ export function submit_bio_wait(b: bio): number {
 		done = true;
 	};
 	submit_bio_noacct(b);
+	if (blkBreakage.flushNotAwaited && b.bi_opf & REQ_PREFLUSH && !b.bi_iter.bi_size) return 0;
 	blockUntil('submit_bio_wait', () => done);
 	return blk_status_to_errno(b.bi_status);
 }
