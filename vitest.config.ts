@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { ktsNodeReading } from './compiler/src/reading/vite-plugin.js';
 
 export default defineConfig({
+	// kmod-src runs as ktsc reads it for Node: C's wrapping where JavaScript would not
+	plugins: [ktsNodeReading(resolve(import.meta.dirname, 'kmod-src'))],
 	resolve: {
 		// kmod-src imports the kernel declaration layer (kmod-src/kernel/*.d.ts);
 		// in Node those imports run the simulated kernel (test/sim/kernel/*.ts).

@@ -2,10 +2,11 @@
 // unless the whole program is accepted.
 import { resolve } from 'node:path';
 import { Checker } from './check/checker.js';
-import { Diagnostics } from './diagnostics/diagnostics.js';
+import { Diagnostics, formatDiagnostic } from './diagnostics/diagnostics.js';
 import { emitUnit, type OutputFile } from './emit/emit.js';
 import { loadProject } from './frontend.js';
 import { lowerUnit } from './lower/unit.js';
+import { nodeReadings } from './reading/node.js';
 
 export interface CompileOptions {
 	lineDirectives?: boolean;
@@ -13,12 +14,16 @@ export interface CompileOptions {
 	preludeDir?: string;
 	/** Compile exactly these files under srcDir, each as its own unit. */
 	files?: string[];
+	/** Also give the program's Node reading (reading/node.ts). */
+	nodeReading?: boolean;
 }
 
 export interface CompileResult {
 	diagnostics: Diagnostics;
 	files: OutputFile[];
 	units: string[];
+	/** With `nodeReading`: each source file's Node reading, by path. */
+	readings?: Map<string, string>;
 }
 
 export function compile(srcDir: string, opts: CompileOptions = {}): CompileResult {
@@ -40,5 +45,22 @@ export function compile(srcDir: string, opts: CompileOptions = {}): CompileResul
 		const lowered = lowerUnit(ck, ck.units.get(u.name)!, root);
 		files.push(...emitUnit(lowered, { lineDirectives: opts.lineDirectives, rootDir: root }));
 	}
-	return { diagnostics: diags, files, units: fe.units.map((u) => u.name) };
+	const readings = opts.nodeReading ? nodeReadings(ck) : undefined;
+	return { diagnostics: diags, files, units: fe.units.map((u) => u.name), ...(readings ? { readings } : {}) };
+}
+
+/**
+ * The Node reading of every file of the program (reading/node.ts), by
+ * path; throws with the diagnostics of a program ktsc does not accept.
+ */
+export function readForNode(srcDir: string, opts: CompileOptions = {}): Map<string, string> {
+	const diags = new Diagnostics();
+	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files });
+	const ck = new Checker(fe, diags);
+	if (!diags.count) ck.run();
+	if (diags.count) {
+		const root = resolve(srcDir, '..');
+		throw new Error(`ktsc does not accept ${srcDir}:\n${diags.sorted().map((d) => formatDiagnostic(d, root)).join('\n')}`);
+	}
+	return nodeReadings(ck);
 }

@@ -31,6 +31,8 @@ export class Checker {
 	readonly exprInfo = new Map<Node, ExprInfo>();
 	readonly callInfo = new Map<Node, CallInfo>();
 	readonly convInfo = new Map<Node, ConvInfo>();
+	/** `x op= y`: the C type `x op y` is computed in before it is stored back. */
+	readonly compoundType = new Map<Node, CType>();
 	readonly locals = new Map<Node, LocalInfo>();
 	readonly plans = new Map<Node, FunctionPlan>();
 	readonly units = new Map<string, UnitDecls>();

@@ -634,6 +634,7 @@ function checkAssign(ck: Checker, node: import('ts-morph').BinaryExpression, op:
 	if (isErr(r)) return { type: ERR };
 	const res = binaryResult(ck, node, bop, l, r, ln, rn, { kind: 'value' });
 	if (isErr(res)) return res;
+	ck.compoundType.set(node, res.type);
 	// x op= y stores (x op y) back into x: that must keep the value.
 	if (res.type.kind === 'int' && l.type.kind === 'int' && !sameType(res.type, l.type) && !isShift) {
 		const narrower = promote(l.type).bits < res.type.bits || (promote(l.type).signed !== res.type.signed && !r.untyped);
