@@ -155,6 +155,8 @@ export function exprDoc(e: C.Expr): Doc {
 		case 'paren':
 			return cat('(', align(exprDoc(e.e)), ')');
 		case 'unary': {
+			// `-(-1)`: a negative literal after a minus would be `--1`
+			if ((e.op === '-' || e.op === '+') && e.e.k === 'int' && e.e.text.startsWith(e.op)) return cat(e.op, '(', exprDoc(e.e), ')');
 			const inner = wrap(e.e, PREC_UNARY);
 			// `- -x` and `& &x` must not fuse into `--x` / `&&x`.
 			const sep = (e.op === '-' || e.op === '+' || e.op === '&') && e.e.k === 'unary' && e.e.op === e.op ? ' ' : '';

@@ -13,6 +13,7 @@ import {
 	sameType,
 	typeName,
 	usualArith,
+	wrapTo,
 } from '../c/types.js';
 import { checkCall } from './calls.js';
 import type { Checker } from './checker.js';
@@ -518,6 +519,7 @@ function binaryResult(
 			}
 			const r = arith(ck, node, op, a, b, ln, rn);
 			if (!r) return { type: ERR };
+			if (!tautology(ck, node, op, a, b, ln, rn)) return { type: ERR };
 			if (a.lit !== undefined && b.lit !== undefined && a.untyped && b.untyped) {
 				const v = op === '===' ? a.lit === b.lit : op === '!==' ? a.lit !== b.lit : op === '<' ? a.lit < b.lit : op === '>' ? a.lit > b.lit : op === '<=' ? a.lit <= b.lit : a.lit >= b.lit;
 				return { type: BOOL, lit: v ? 1n : 0n };
@@ -578,19 +580,48 @@ function binaryResult(
 			// 1 << n is an int shift in C: it must stay within int.
 			return { type: INT };
 		}
-		return { type: lt, lit: a.lit !== undefined && b.lit !== undefined ? constFold(op, a.lit, b.lit) : undefined };
+		return { type: lt, lit: a.lit !== undefined && b.lit !== undefined ? wrapTo(constFold(op, a.lit, b.lit)!, lt) : undefined };
 	}
 	const r = arith(ck, node, op, a, b, ln, rn);
 	if (!r) return { type: ERR };
 	if (a.lit !== undefined && b.lit !== undefined) {
 		const v = constFold(op, a.lit, b.lit);
-		if (a.untyped && b.untyped) return { type: r, lit: v, untyped: true };
+		// C computes two int literals in int
+		const inInt = (x: bigint) => fits(x, INT);
+		if (a.untyped && b.untyped && !(v !== undefined && inInt(a.lit) && inInt(b.lit) && !inInt(v) && '+-*'.includes(op))) return { type: r, lit: v, untyped: true };
 		if (v !== undefined) {
 			const [lo, hi] = intRange(r);
 			if (v >= lo && v <= hi) return { type: r, lit: v };
+			if (r.signed && '+-*'.includes(op)) {
+				ck.report(node, 'KTS2019', node.getText(), typeName(r), String(v));
+				return { type: ERR };
+			}
+			return { type: r, lit: wrapTo(v, r) };
 		}
 	}
 	return { type: r };
+}
+
+/**
+ * A comparison C knows the answer to: an expression with itself, or an
+ * unsigned value against 0 for `<` and `>=`. gcc warns; refused. Returns
+ * false when reported.
+ */
+function tautology(ck: Checker, node: Node, op: string, a: ExprInfo, b: ExprInfo, ln: Node, rn: Node): boolean {
+	const text = (n: Node) => n.getText().replace(/\s+/g, '');
+	if (!(a.lit !== undefined && b.lit !== undefined) && text(ln) === text(rn)) {
+		const v = op === '===' || op === '<=' || op === '>=';
+		ck.report(node, 'KTS2018', node.getText(), v ? 'true' : 'false', 'it compares a value with itself');
+		return false;
+	}
+	const unsigned = (i: ExprInfo) => i.type.kind === 'int' && !i.type.signed && i.lit === undefined;
+	const always =
+		(unsigned(a) && b.lit === 0n && (op === '<' || op === '>=')) || (unsigned(b) && a.lit === 0n && (op === '>' || op === '<='));
+	if (always) {
+		ck.report(node, 'KTS2018', node.getText(), op === '<' || op === '>' ? 'false' : 'true', `'${typeName(unsigned(a) ? a.type : b.type)}' is unsigned and never below 0`);
+		return false;
+	}
+	return true;
 }
 
 function reprBigint(t: CType): boolean {
@@ -677,7 +708,10 @@ function checkPrefix(ck: Checker, node: import('ts-morph').PrefixUnaryExpression
 			}
 			return checkIncDec(ck, operand, node);
 		case SyntaxKind.MinusToken: {
-			const i = checkExpr(ck, operand, want.kind === 'implicit' ? want : { kind: 'operand' });
+			// only a literal takes its type from the target: C negates
+			// anything else in its own type (-(long)x, not (long)-x)
+			const literal = Node.isNumericLiteral(operand) || Node.isBigIntLiteral(operand);
+			const i = checkExpr(ck, operand, want.kind === 'implicit' && literal ? want : { kind: 'operand' });
 			if (isErr(i)) return i;
 			if (i.untyped && i.lit !== undefined) return { type: i.type, lit: -i.lit, untyped: true };
 			const t = asArith(ck, operand, i, '-');
@@ -688,6 +722,10 @@ function checkPrefix(ck: Checker, node: import('ts-morph').PrefixUnaryExpression
 			}
 			if (t.bitwise) {
 				ck.report(node, 'KTS2005', t.name, "'-' is not defined for it");
+				return { type: ERR };
+			}
+			if (i.lit !== undefined && !fits(-i.lit, promote(t))) {
+				ck.report(node, 'KTS2019', node.getText(), typeName(promote(t)), String(-i.lit));
 				return { type: ERR };
 			}
 			return { type: promote(t), lit: i.lit !== undefined ? -i.lit : undefined };

@@ -4,7 +4,7 @@
  */
 import { EINVAL, ENOMEM } from '../../../kmod-src/kernel/errno';
 import { pr_info } from '../../../kmod-src/kernel/printk';
-import { type bool, div, int, type long, type s64, type sector_t, u16, u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, div, int, type long, s64, type sector_t, u16, u8, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';
 
 /** Sectors per page, as a shift. */
 const SHIFT = 3;
@@ -135,7 +135,12 @@ function sectors_in(first: sector_t, last: sector_t, shift: ulong): uint {
 	return uint((last - first + 1n) >> shift);
 }
 
+/** A negative literal negated prints as -(-1), never as --1. */
+function negate_negative(x: s64): s64 {
+	return -s64(-1n) * x;
+}
+
 /** @global */
 export function use_all(): int {
-	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(narrow(1, 2)) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n));
+	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(narrow(1, 2)) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n)) + int(negate_negative(1n));
 }

@@ -2,11 +2,11 @@
  * Differential case: arithmetic where JavaScript's operators and C's part
  * ways on the same types (ktsc issue 15); Node runs the reading, gcc the C.
  */
-import { type bool, int, type s32, type s64, u8, u16, u32, u64 } from '../../../kmod-src/kernel/types';
+import { type bool, int, long, type s32, type s64, u8, u16, u32, u64 } from '../../../kmod-src/kernel/types';
 
 /** @global */
 export function sub_below_zero(a: u32, b: u32): bool {
-	return a - b < 0;
+	return a - b > a;
 }
 
 /** @global */
@@ -65,4 +65,11 @@ export function narrow_store(a: u32): u16 {
 /** @global */
 export function int_of_u8s(a: u8, b: u8): int {
 	return a - b;
+}
+
+/** @global */
+export function negate_widened(a: u32): long {
+	const x: long = -long(a);
+
+	return x;
 }

@@ -3,7 +3,7 @@
 // sanitizers (user space, against include/linux/*.h), and the same program
 // run as its Node reading; each call's result from both, side by side.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compile } from '../../../compiler/src/compile.js';
 import { formatDiagnostic } from '../../../compiler/src/diagnostics/diagnostics.js';
@@ -74,6 +74,8 @@ export interface Built {
 	reading: string;
 }
 
+let imports = 0;
+
 /** What ktsc says about a program it refuses. */
 export class Refused extends Error {}
 
@@ -82,7 +84,7 @@ export class Refused extends Error {}
  * runs the source as it is, not its reading (the broken variant: what
  * the simulator ran before the reading).
  */
-export async function build(file: string, work: string, raw = false): Promise<Built> {
+export async function build(file: string, work: string, raw = false, extraFlags: string[] = []): Promise<Built> {
 	mkdirSync(work, { recursive: true });
 	const dir = dirname(file);
 	const r = compile(dir, { files: [file], preludeDir: PRELUDE, nodeReading: true });
@@ -95,12 +97,14 @@ export async function build(file: string, work: string, raw = false): Promise<Bu
 	const fns = prototypes(hFile?.text ?? '');
 	writeFileSync(join(work, 'main.c'), harnessMain(name, fns));
 	const exe = join(work, name);
-	execFileSync('gcc', [...GCC_FLAGS, '-I', INCLUDE, '-I', work, '-o', exe, join(work, `${name}.c`), join(work, 'main.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
+	execFileSync('gcc', [...GCC_FLAGS, ...extraFlags, '-I', INCLUDE, '-I', work, '-o', exe, join(work, `${name}.c`), join(work, 'main.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
 	// the reading imports the simulated kernel where the program imports the declarations
 	const reading = (raw ? readFileSync(file, 'utf8') : r.readings!.get(resolve(file))!).replace(/(['"])[./]*?kmod-src\/kernel\/([\w-]+)\1/g, (_m, q, m) => `${q}${join(SIM_KERNEL, `${m}.ts`)}${q}`);
-	const readingFile = join(work, `${name}.${raw ? 'raw' : 'reading'}.ts`);
+	// a new name each time: the module runner caches modules by path
+	const readingFile = join(work, `${name}.${raw ? 'raw' : 'reading'}.${++imports}.ts`);
 	writeFileSync(readingFile, reading);
-	const mod = (await import(`${readingFile}?t=${Date.now()}`)) as Built['mod'];
+	const mod = (await import(readingFile)) as Built['mod'];
+	rmSync(readingFile);
 	return { fns, exe, mod, c: cFile.text, reading };
 }
 

@@ -146,6 +146,24 @@ function conversions(a: u32, b: u64): u32 {
 	return c;
 }
 
+function tautologies(a: u32, b: u8, c: int): bool {
+	if (a - 1 < 0) // KTS2018
+		return true;
+	if (0 <= b) // KTS2018
+		return true;
+	if (c > 0 && c >= 0)
+		return c === c; // KTS2018
+	return false;
+}
+
+function overflows(): int {
+	const a = int(0x7fffffff) + int(1); // KTS2019
+	const b = 0x7fffffff + 1; // KTS2019
+	const c: u32 = u32(0xffffffff) + u32(1);
+
+	return a + b + -int(-0x80000000) + int(c); // KTS2019
+}
+
 function casts(a: u32): u8 {
 	return a as u8; // KTS2015
 }

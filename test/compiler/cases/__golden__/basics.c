@@ -161,11 +161,18 @@ static unsigned int sectors_in(sector_t first, sector_t last,
 	return (last - first + 1) >> shift;
 }
 
+/* A negative literal negated prints as -(-1), never as --1. */
+static s64 negate_negative(s64 x)
+{
+	return -(-1) * x;
+}
+
 int use_all(void)
 {
 	return classify(halves(7, 3), below(0, 0, 0)) + setup(2) +
 	       (int)narrow(1, 2) +
 	       (int)delta(1, 2) +
-	       (int)sectors_in(0, 10, 1);
+	       (int)sectors_in(0, 10, 1) +
+	       (int)negate_negative(1);
 }
 

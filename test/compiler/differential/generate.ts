@@ -1,0 +1,124 @@
+// Random programs of the subset, Csmith-style: every expression is built
+// for the C type it must have, so ktsc accepts the program as generated
+// (a refusal is a finding too), and nothing in it is undefined in C:
+// shift counts are masked to the width, `%` divides unsigned values by a
+// divisor with bit 0 set. What is left - wrapping, promotions, conversions
+// between every pair of types, compound assignments into narrow types,
+// comparisons of wrapped values - is where C and the Node reading could
+// part ways.
+import fc from 'fast-check';
+
+interface T {
+	/** TypeScript (and conversion function) name. */
+	ts: string;
+	bits: 8 | 16 | 32 | 64;
+	signed: boolean;
+}
+
+const TYPES: T[] = [
+	{ ts: 'u8', bits: 8, signed: false },
+	{ ts: 's8', bits: 8, signed: true },
+	{ ts: 'u16', bits: 16, signed: false },
+	{ ts: 's16', bits: 16, signed: true },
+	{ ts: 'u32', bits: 32, signed: false },
+	{ ts: 's32', bits: 32, signed: true },
+	{ ts: 'int', bits: 32, signed: true },
+	{ ts: 'uint', bits: 32, signed: false },
+	{ ts: 'u64', bits: 64, signed: false },
+	{ ts: 's64', bits: 64, signed: true },
+	{ ts: 'ulong', bits: 64, signed: false },
+	{ ts: 'long', bits: 64, signed: true },
+	{ ts: 'sector_t', bits: 64, signed: false },
+];
+const byName = (n: string) => TYPES.find((t) => t.ts === n)!;
+/** Types whose arithmetic stays in the type (C's promotions leave them alone). */
+const ARITH = TYPES.filter((t) => t.bits >= 32);
+const PROMOTED_TO_INT = ['u8', 's8', 'u16', 's16', 'int'].map(byName);
+
+interface Var {
+	name: string;
+	t: T;
+}
+
+const lit = (t: T): fc.Arbitrary<string> => {
+	const max = t.signed ? 2n ** BigInt(t.bits - 1) - 1n : 2n ** BigInt(t.bits) - 1n;
+	const min = t.signed ? -max - 1n : 0n;
+	return fc.oneof(fc.constantFrom(0n, 1n, max, min, 2n, 0x80n, 0x7fffn), fc.bigInt({ min, max })).map((v) => {
+		const s = v < 0n ? `-0x${(-v).toString(16)}` : v > 9n ? `0x${v.toString(16)}` : String(v);
+		return `${t.ts}(${s}${t.bits === 64 ? 'n' : ''})`;
+	});
+};
+
+/** An expression whose C type is `t`, over `vars`, at most `depth` deep. */
+function expr(t: T, depth: number, vars: Var[]): fc.Arbitrary<string> {
+	const mine = vars.filter((v) => v.t === t).map((v) => v.name);
+	const leaf = mine.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...mine) }, { weight: 1, arbitrary: lit(t) }) : lit(t);
+	if (depth <= 0) return leaf;
+	const sub = (u: T) => expr(u, depth - 1, vars);
+	const self = sub(t);
+	const arms: fc.Arbitrary<string>[] = [
+		leaf,
+		// a conversion from any other type
+		fc.constantFrom(...TYPES.filter((u) => u !== t)).chain((u) => sub(u)).map((e) => `${t.ts}(${e})`),
+		// a comparison picks one of two values
+		fc.constantFrom(...ARITH).chain((u) => fc.tuple(sub(u), fc.constantFrom('<', '>', '<=', '>=', '===', '!=='), sub(u)).filter(([a, , b]) => a !== b)).chain(([a, c, b]) => fc.tuple(self, self).map(([x, y]) => `(${a} ${c} ${b} ? ${x} : ${y})`)),
+	];
+	if (t.bits >= 32) {
+		arms.push(
+			fc.tuple(self, fc.constantFrom('+', '-', '*', '&', '|', '^'), self).map(([a, op, b]) => `(${a} ${op} ${b})`),
+			fc.tuple(self, fc.boolean(), self).map(([a, left, b]) => `(${a} ${left ? '<<' : t.bits === 32 && !t.signed ? '>>>' : '>>'} (${b} & ${t.bits === 64 ? '63n' : '31'}))`),
+			t.signed ? self.map((a) => `(-${a})`) : fc.tuple(self, self).map(([a, b]) => `(${a} & ~${b})`),
+		);
+		if (t.bits === 32 && !t.signed) arms.push(fc.tuple(self, self).map(([a, b]) => `(${a} % (${b} | 1))`));
+		if (t.ts === 'int')
+			// small types promoted to int
+			arms.push(fc.tuple(fc.constantFrom(...PROMOTED_TO_INT), fc.constantFrom(...PROMOTED_TO_INT), fc.constantFrom('+', '-', '*', '&', '|', '^')).chain(([a, b, op]) => fc.tuple(sub(a), sub(b)).map(([x, y]) => `(${x} ${op} ${y})`)));
+	}
+	return fc.oneof({ depthSize: 'small', withCrossShrink: true }, ...arms);
+}
+
+/** A statement that changes local `v`, stored as C stores into its type. */
+function update(v: Var, vars: Var[]): fc.Arbitrary<string> {
+	const arms: fc.Arbitrary<string>[] = [fc.constantFrom(`${v.name}++;`, `${v.name}--;`)];
+	if (v.t.bits < 32) {
+		// into a narrow type: computed in int, stored modulo its width
+		arms.push(fc.tuple(fc.constantFrom('+=', '-=', '*=', '^=', '|='), expr(byName('int'), 2, vars)).map(([op, e]) => `${v.name} ${op} ${e};`));
+		arms.push(expr(byName('int'), 2, vars).map((e) => `${v.name} = ${v.t.ts}(${e});`));
+	} else {
+		const mask = v.t.bits === 64 ? '63n' : '31';
+		const right = v.t.bits === 32 && !v.t.signed ? '>>>=' : '>>=';
+		arms.push(fc.tuple(fc.constantFrom('<<=', right), expr(v.t, 1, vars)).map(([op, e]) => `${v.name} ${op} ${e} & ${mask};`));
+		arms.push(fc.tuple(fc.constantFrom('+=', '-=', '*=', '&=', '|=', '^=', '='), expr(v.t, 2, vars)).map(([op, e]) => `${v.name} ${op} ${e};`));
+	}
+	return fc.oneof(...arms);
+}
+
+const typeArb = fc.constantFrom(...TYPES);
+
+/** One function `name`: parameters, locals, updates (some in a loop), a result that uses every local. */
+function fn(name: string): fc.Arbitrary<string> {
+	return fc
+		.record({ params: fc.array(typeArb, { minLength: 1, maxLength: 3 }), locals: fc.array(typeArb, { minLength: 1, maxLength: 3 }), ret: typeArb })
+		.chain(({ params, locals, ret }) => {
+			const ps: Var[] = params.map((t, i) => ({ name: `p${i}`, t }));
+			const xs: Var[] = locals.map((t, i) => ({ name: `x${i}`, t }));
+			const inits = fc.tuple(...xs.map((x, i) => expr(x.t, 3, [...ps, ...xs.slice(0, i)])));
+			const all = [...ps, ...xs];
+			const updates = fc.array(fc.constantFrom(...xs).chain((x) => update(x, all)), { maxLength: 4 });
+			const loop = fc.option(fc.constantFrom(...xs).chain((x) => update(x, all)), { nil: undefined });
+			return fc.tuple(inits, updates, loop, expr(ret, 3, all)).map(([init, ups, lp, r]) => {
+				const body = [...xs.map((x, i) => `let ${x.name}: ${x.t.ts} = ${init[i]};`), ...ups, ...(lp ? [`for (let i: int = 0; i < 3; i++)\n\t\t${lp}`] : [])];
+				// every variable goes into the result, so none is unused
+				const acc = all.map((v) => (v.t.ts === 'u64' ? v.name : `u64(${v.name})`)).join(' ^ ');
+				const result = ret.ts === 'u64' ? `${acc} ^ ${r}` : `${ret.ts}(${acc} ^ u64(${r}))`;
+				return `/** @global */\nexport function ${name}(${ps.map((p) => `${p.name}: ${p.t.ts}`).join(', ')}): ${ret.ts} {\n\t${body.join('\n\t')}\n\n\treturn ${result};\n}\n`;
+			});
+		});
+}
+
+const IMPORTS = `import { int, long, s8, s16, s32, s64, sector_t, u8, u16, u32, u64, uint, ulong } from '../../../kmod-src/kernel/types';\n`;
+
+/** Programs of `n` functions f0..f(n-1). */
+export function programArb(n: number): fc.Arbitrary<string> {
+	return fc.tuple(...Array.from({ length: n }, (_, i) => fn(`f${i}`))).map((fns) => `/**\n * Generated by test/compiler/differential/generate.ts.\n */\n${IMPORTS}\n${fns.join('\n')}`);
+}
