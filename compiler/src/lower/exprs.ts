@@ -77,7 +77,8 @@ function negativeLiteral(lw: Lowerer, text: string, value: bigint, type: CType |
 		return C.id(limit);
 	}
 	const digits = literalText(text, magnitude, undefined, false, false).replace(/U?L*$/, '');
-	if (magnitude <= INT_MAX) return C.num(`-${digits}`);
+	// a 64-bit one keeps its type: -1L, not the int -1 (-1 >> 40 would shift an int)
+	if (magnitude <= INT_MAX) return C.num(`-${digits}${it && it.bits === 64 ? typedSuffix(it, magnitude) : ''}`);
 	return C.num(`-${digits}${it?.std === 'long long' ? 'LL' : 'L'}`);
 }
 

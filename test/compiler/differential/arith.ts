@@ -73,3 +73,8 @@ export function negate_widened(a: u32): long {
 
 	return x;
 }
+
+/** @global */
+export function shift_negative_long(n: u32): long {
+	return long(-1n) >> long(n & 63);
+}

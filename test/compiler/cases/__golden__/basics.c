@@ -164,7 +164,7 @@ static unsigned int sectors_in(sector_t first, sector_t last,
 /* A negative literal negated prints as -(-1), never as --1. */
 static s64 negate_negative(s64 x)
 {
-	return -(-1) * x;
+	return -(-1LL) * x;
 }
 
 int use_all(void)
