@@ -27,9 +27,10 @@ describe('C and the Node reading agree', () => {
 	 * Where JavaScript's operators happen to compute C's value, and the C
 	 * was what differed: int_of_u8s (promotion to int), negate_widened (a
 	 * ktsc that printed -(u32)a), shift_negative_long (one that printed the
-	 * int -1 shifted by up to 63).
+	 * int -1 shifted by up to 63), compare_converted_constant (one that
+	 * dropped the (s64) of an unsigned constant expression).
 	 */
-	const CONTROLS = ['int_of_u8s', 'negate_widened', 'shift_negative_long'];
+	const CONTROLS = ['int_of_u8s', 'negate_widened', 'shift_negative_long', 'compare_converted_constant'];
 
 	/** Edge values and random ones for every function of `b`. */
 	function callsOf(b: Built, n = 400): Call[] {

@@ -257,12 +257,24 @@ function checkConversion(ck: Checker, node: CallExpression, conv: { target: CTyp
 	// same way itself: a widening (the value is kept, whatever C converts
 	// it to next), or an assignment to the very type.
 	const fromInt = from.kind === 'int' ? from : INT;
-	// (a constant whose value fits keeps it too)
-	const widening = a.untyped || valuePreserving(fromInt, to) || (lit !== undefined && lit === a.lit);
+	const widening = a.untyped || valuePreserving(fromInt, to);
+	// (where only the value matters, a constant whose value fits keeps it too)
+	const keepsValue = widening || (lit !== undefined && lit === a.lit);
 	let cast = true;
-	if (want.kind === 'implicit') cast = !(widening || (want.type.kind === 'int' && sameType(want.type, to)));
-	else if (want.kind === 'shift') cast = !widening;
-	else if (widening && want.kind === 'operand' && want.other && want.other.kind === 'int' && sameType(usualArith(to, want.other), want.other))
+	if (want.kind === 'implicit') cast = !(keepsValue || (want.type.kind === 'int' && sameType(want.type, to)));
+	else if (want.kind === 'shift') cast = !keepsValue;
+	// an operand: its type decides the other's conversion, so the operand
+	// without the cast must convert the same way (0ULL >> n is no s64 0)
+	// (an int constant such as a #define: any other type it meets takes
+	// it by value)
+	else if (
+		(widening || (keepsValue && fromInt.signed && fromInt.bits <= 32 && lit! >= 0n)) &&
+		want.kind === 'operand' &&
+		want.other &&
+		want.other.kind === 'int' &&
+		sameType(usualArith(to, want.other), want.other) &&
+		sameType(usualArith(fromInt, want.other), want.other)
+	)
 		cast = false;
 	ck.convInfo.set(node, { target: to, cast });
 	return { type: to, lit };

@@ -2,7 +2,7 @@
  * Differential case: arithmetic where JavaScript's operators and C's part
  * ways on the same types (ktsc issue 15); Node runs the reading, gcc the C.
  */
-import { type bool, int, long, type s32, type s64, u8, u16, u32, u64 } from '../../../kmod-src/kernel/types';
+import { type bool, int, long, type s32, s64, u8, u16, u32, u64 } from '../../../kmod-src/kernel/types';
 
 /** @global */
 export function sub_below_zero(a: u32, b: u32): bool {
@@ -77,4 +77,9 @@ export function negate_widened(a: u32): long {
 /** @global */
 export function shift_negative_long(n: u32): long {
 	return long(-1n) >> long(n & 63);
+}
+
+/** @global */
+export function compare_converted_constant(a: s64): bool {
+	return a < s64(u64(0n) >> u64(0n));
 }
