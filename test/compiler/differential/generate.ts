@@ -52,7 +52,11 @@ const lit = (t: T): fc.Arbitrary<string> => {
 /** An expression whose C type is `t`, over `vars`, at most `depth` deep. */
 function expr(t: T, depth: number, vars: Var[]): fc.Arbitrary<string> {
 	const mine = vars.filter((v) => v.t === t).map((v) => v.name);
-	const leaf = mine.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...mine) }, { weight: 1, arbitrary: lit(t) }) : lit(t);
+	// mostly variables (of another type, converted): constants fold, and
+	// folded ones tend to overflow (KTS2019) or compare constantly (KTS2018)
+	const others = vars.filter((v) => v.t !== t).map((v) => `${t.ts}(${v.name})`);
+	const named = [...mine, ...others];
+	const leaf = named.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...named) }, { weight: 1, arbitrary: lit(t) }) : lit(t);
 	if (depth <= 0) return leaf;
 	const sub = (u: T) => expr(u, depth - 1, vars);
 	const self = sub(t);
@@ -61,7 +65,9 @@ function expr(t: T, depth: number, vars: Var[]): fc.Arbitrary<string> {
 		// a conversion from any other type
 		fc.constantFrom(...TYPES.filter((u) => u !== t)).chain((u) => sub(u)).map((e) => `${t.ts}(${e})`),
 		// a comparison picks one of two values
-		fc.constantFrom(...ARITH).chain((u) => fc.tuple(sub(u), fc.constantFrom('<', '>', '<=', '>=', '===', '!=='), sub(u)).filter(([a, , b]) => a !== b)).chain(([a, c, b]) => fc.tuple(self, self).map(([x, y]) => `(${a} ${c} ${b} ? ${x} : ${y})`)),
+		// (no '>' or '>=': 'f(x) << (y > z)' may read as type arguments
+		// f<...>(); 'b < a' is 'a > b')
+		fc.constantFrom(...ARITH).chain((u) => fc.tuple(sub(u), fc.constantFrom('<', '<=', '===', '!=='), sub(u)).filter(([a, , b]) => a !== b)).chain(([a, c, b]) => fc.tuple(self, self).map(([x, y]) => `(${a} ${c} ${b} ? ${x} : ${y})`)),
 	];
 	if (t.bits >= 32) {
 		arms.push(
