@@ -22,5 +22,6 @@ export declare const blockdev_mnt: Ptr<vfsmount>;
 export declare const def_blk_fops: file_operations;
 export declare const O_LARGEFILE: uint;
 export declare function blk_to_file_flags(mode: blk_mode_t): uint;
+/** @err_ptr */
 export declare function alloc_file_pseudo_noaccount(inode: Ptr<inode>, mnt: Ptr<vfsmount>, name: cstr, flags: int, fops: Ptr<file_operations>): Ptr<file>;
 export declare function ihold(inode: Ptr<inode>): void;

@@ -93,6 +93,7 @@ export declare function bioset_init(bs: Ptr<bio_set>, pool_size: uint, front_pad
 export declare function bioset_exit(bs: Ptr<bio_set>): void;
 export declare function blk_status_to_errno(status: blk_status_t): int;
 
+/** @err_ptr */
 export declare function blk_alloc_disk(lim: Ptr<queue_limits> | null, node: int): Ptr<gendisk>;
 export declare function add_disk(disk: Ptr<gendisk>): int;
 export declare function del_gendisk(disk: Ptr<gendisk>): void;

@@ -27,5 +27,6 @@ export declare function file_bdev(file: Ptr<file>): Ptr<block_device>;
  * A file for an already referenced block device, without opening it
  * (exported by generated/kernel/0001-block-export-bdev_file_alloc.patch).
  * @header linux/blkdev.h
+ * @err_ptr
  */
 export declare function bdev_file_alloc(bdev: Ptr<block_device>, mode: blk_mode_t): Ptr<file>;

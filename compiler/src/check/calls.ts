@@ -57,6 +57,7 @@ export function checkCall(ck: Checker, node: CallExpression, want: Want): ExprIn
 		}
 		if (!checkArgs(ck, node, ent.type.params, ent, args)) return ERRI;
 		if (jsDocTags(ent.node).has('bitop') && !checkBitNumber(ck, ent, args[0], args[1])) return ERRI;
+		if (jsDocTags(ent.node).has('err_ptr') && !checkErrPtrUse(ck, node, ent)) return ERRI;
 		return { type: ent.type.ret };
 	}
 	// A call through a function pointer (a field such as mddev->pers->quiesce).
@@ -69,6 +70,51 @@ export function checkCall(ck: Checker, node: CallExpression, want: Want): ExprIn
 	const info: CallInfo = { adjust: [], indirect: true };
 	ck.callInfo.set(node, info);
 	return checkArgs(ck, node, f.type.params, undefined, args, info) ? { type: f.type.ret } : ERRI;
+}
+
+/**
+ * A function tagged @err_ptr returns a pointer or ERR_PTR(-errno): its
+ * result goes into a local that the very next statement tests with
+ * IS_ERR() (or IS_ERR_OR_NULL()), or straight back out of a function
+ * that is @err_ptr itself. Anything else could use an error as a pointer.
+ */
+function checkErrPtrUse(ck: Checker, node: CallExpression, ent: FuncEntity): boolean {
+	const name = ent.name;
+	let p: Node | undefined = node.getParent();
+	while (p && (Node.isParenthesizedExpression(p) || Node.isNonNullExpression(p))) p = p.getParent();
+	if (p && Node.isReturnStatement(p)) {
+		const fn = p.getFirstAncestor((a) => Node.isFunctionDeclaration(a));
+		if (fn && jsDocTags(fn).has('err_ptr')) return true;
+		ck.report(node, 'KTS2021', name, 'returned from a function that is not tagged @err_ptr, its callers would not test it');
+		return false;
+	}
+	let local: string | undefined;
+	let stmt: Node | undefined;
+	if (p && Node.isVariableDeclaration(p) && p.getInitializer() === node) {
+		local = p.getName();
+		stmt = p.getParent()?.getParent();
+	} else if (p && Node.isBinaryExpression(p) && p.getOperatorToken().getText() === '=' && p.getRight() === node && Node.isIdentifier(p.getLeft())) {
+		local = p.getLeft().getText();
+		stmt = p.getParent();
+	}
+	if (!local || !stmt || !(Node.isVariableStatement(stmt) || Node.isExpressionStatement(stmt))) {
+		ck.report(node, 'KTS2021', name, 'store it in a local and test that with IS_ERR() first');
+		return false;
+	}
+	const next = stmt.getNextSibling();
+	const tested =
+		!!next &&
+		Node.isIfStatement(next) &&
+		next
+			.getExpression()
+			.getDescendantsOfKind(SyntaxKind.CallExpression)
+			.concat(Node.isCallExpression(next.getExpression()) ? [next.getExpression().asKindOrThrow(SyntaxKind.CallExpression)] : [])
+			.some((c) => ['IS_ERR', 'IS_ERR_OR_NULL'].includes(c.getExpression().getText()) && c.getArguments()[0]?.getText() === local);
+	if (!tested) {
+		ck.report(node, 'KTS2021', name, `the statement after it must be 'if (IS_ERR(${local}))'`);
+		return false;
+	}
+	return true;
 }
 
 /** Bits in an unsigned long on every kernel ktsc's C builds for (32-bit ones too). */

@@ -183,6 +183,18 @@ function stringAllowed(node: Node, want: Want): boolean {
 	return !!parent && Node.isCallExpression(parent) && parent.getArguments().includes(node);
 }
 
+/** An error number: a constant E... of the declaration layer's errno.d.ts. */
+function isErrno(decl: Node, name: string): boolean {
+	return /^E[A-Z0-9]+$/.test(name) && decl.getSourceFile().getBaseName() === 'errno.d.ts';
+}
+
+/** The operand of a unary minus (through parentheses). */
+function isNegated(node: Node): boolean {
+	let p = node.getParent();
+	while (p && Node.isParenthesizedExpression(p)) p = p.getParent();
+	return !!p && Node.isPrefixUnaryExpression(p) && p.getOperatorToken() === SyntaxKind.MinusToken;
+}
+
 function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 	const name = node.getText();
 	if (name === 'undefined') {
@@ -201,6 +213,10 @@ function checkIdentifier(ck: Checker, node: Expression): ExprInfo {
 	}
 	switch (ent.kind) {
 		case 'const':
+			if (isErrno(ent.node, name) && !isNegated(node)) {
+				ck.report(node, 'KTS2020', name);
+				return { type: ERR };
+			}
 			// Kernel constants (EINVAL, PAGE_SHIFT, HZ) are not negative,
 			// unless declared with a negative @value (NUMA_NO_NODE is -1).
 			return { type: ent.type, lit: ent.value, entity: ent, untyped: false, nonneg: ent.external && (ent.value === undefined || ent.value >= 0n) };

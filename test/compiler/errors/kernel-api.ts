@@ -7,11 +7,13 @@ import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
 import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
 import { WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
 import { cmpxchg } from '../../../kmod-src/kernel/atomic';
-import { type char, type ConstMem, type cstr, type int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
+import { type bool, type char, type ConstMem, type cstr, int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
 import { kpatch } from '../../../kmod-src/kernel/kpatch';
 import { Bitmap, Bits, set_bit, test_and_clear_bit, test_bit } from '../../../kmod-src/kernel/bitops';
 import { PAGE_SECTORS } from '../../../kmod-src/kernel/mm';
+import { EINVAL, ENOMEM, ERR_PTR, IS_ERR, PTR_ERR } from '../../../kmod-src/kernel/errno';
+import { blk_alloc_disk, type gendisk } from '../../../kmod-src/kernel/blkdev';
 
 class thing {
 	n: u32 = 0;
@@ -131,6 +133,43 @@ function on_node(node: u32): boolean {
 
 function hold(h: Ptr<holder>): void {
 	h.priv = kzalloc(holder, GFP_KERNEL); // KTS2009
+}
+
+/** Error numbers are positive: the kernel's convention is -EINVAL. */
+function errnos(bad: bool): int {
+	let ret: int = -ENOMEM;
+
+	if (bad)
+		ret = ENOMEM; // KTS2020
+	if (ret === -(EINVAL))
+		return EINVAL; // KTS2020
+	return ret;
+}
+
+/** blk_alloc_disk() returns ERR_PTR(-errno) on failure. */
+function disks(): int {
+	const ok = blk_alloc_disk(null, NUMA_NO_NODE);
+
+	if (IS_ERR(ok))
+		return int(PTR_ERR(ok));
+	const unchecked = blk_alloc_disk(null, NUMA_NO_NODE); // KTS2021
+
+	unchecked.flags = 1;
+	blk_alloc_disk(null, NUMA_NO_NODE).flags = 1; // KTS2021
+	return 0;
+}
+
+function passes_it_on(): Ptr<gendisk> {
+	return blk_alloc_disk(null, NUMA_NO_NODE); // KTS2021
+}
+
+/** @err_ptr */
+function passes_it_on_tagged(): Ptr<gendisk> {
+	return blk_alloc_disk(null, NUMA_NO_NODE);
+}
+
+function error_pointer(): Ptr<gendisk> {
+	return ERR_PTR(-ENOMEM);
 }
 
 export function all(): int {
