@@ -23,6 +23,8 @@ export interface FuncContext {
 	ret: CType;
 	/** Cleanup-block labels in scope, innermost last. */
 	labels: string[];
+	/** Every cleanup label of the function so far (C labels are function-wide). */
+	seenLabels: Set<string>;
 	plan: FunctionPlan;
 }
 
@@ -162,6 +164,11 @@ export class Checker {
 		if (to.kind === 'ptr') {
 			if (f.kind === 'ptr') {
 				if (f.nullable && !to.nullable && from.lit === 0n) return true;
+				// C would drop the const (gcc: discards 'const' qualifier)
+				if (f.constTarget && !to.constTarget && from.lit !== 0n) {
+					this.report(node, 'KTS2009', typeName(to), `const ${typeName(f.to)} *`, 'keep it const: ConstMem<T> or Readonly<Ptr<T>> where it goes');
+					return false;
+				}
 				if (to.view === 'void' || sameType(f.to, to.to) || f.to.kind === 'void') return true;
 				if (to.view === 'str' && f.view === 'str') return true;
 				this.report(node, 'KTS2009', typeName(to), typeName(f), 'pass a pointer to the right type');
@@ -185,7 +192,12 @@ export class Checker {
 			return false;
 		}
 		if (to.kind === 'func') {
-			if (f.kind === 'func') return true; // TypeScript checked the signature
+			// TypeScript takes (a: u8) => int for (a: u32) => void: C does not
+			if (f.kind === 'func') {
+				if (sameSignature(f, to)) return true;
+				this.report(node, 'KTS2009', signature(to), signature(f), 'give the function exactly the C signature of the pointer it is stored in');
+				return false;
+			}
 			this.report(node, 'KTS2009', 'function', typeName(f), 'pass a function by name');
 			return false;
 		}
@@ -219,3 +231,14 @@ const C_KEYWORDS = new Set([
 const KERNEL_MACROS = new Set(['current', 'jiffies_64', 'THIS_MODULE', 'KBUILD_MODNAME', 'PAGE_SIZE', 'HZ']);
 
 export { SyntaxKind };
+
+/** A C function type as written, for messages. */
+function signature(f: Extract<CType, { kind: 'func' }>): string {
+	return `${typeName(f.ret)} (*)(${f.params.map((p) => typeName(p.type)).join(', ') || 'void'})`;
+}
+
+/** Function types C calls compatible: the same types, pointers to const alike. */
+function sameSignature(a: Extract<CType, { kind: 'func' }>, b: Extract<CType, { kind: 'func' }>): boolean {
+	const same = (x: CType, y: CType) => sameType(x, y) && (x.kind !== 'ptr' || y.kind !== 'ptr' || !!x.constTarget === !!y.constTarget);
+	return same(a.ret, b.ret) && a.params.length === b.params.length && a.params.every((p, i) => same(p.type, b.params[i].type));
+}

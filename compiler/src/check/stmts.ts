@@ -54,6 +54,20 @@ export function cBlockOf(node: Node): Node {
 	throw new Error('internal: declaration outside a function');
 }
 
+/**
+ * Nothing follows a cleanup block's label in C: it is the last statement
+ * of its block, which is the function's, a case's or a plain block (a
+ * cleanup block around it flattens away, so look past those).
+ */
+function endsCBlock(st: Node): boolean {
+	const p = st.getParent();
+	if (!p) return false;
+	if (Node.isCaseClause(p) || Node.isDefaultClause(p)) return p.getStatements().at(-1) === st;
+	if (!Node.isBlock(p) || p.getStatements().at(-1) !== st) return false;
+	const outer = p.getParent();
+	return outer && Node.isLabeledStatement(outer) ? endsCBlock(outer) : true;
+}
+
 function isLeadingDecl(stmt: Statement): boolean {
 	const block = stmt.getParent();
 	if (!block || !(Node.isBlock(block) || Node.isCaseClause(block) || Node.isDefaultClause(block))) return false;
@@ -68,7 +82,7 @@ function isLeadingDecl(stmt: Statement): boolean {
 export function checkFunction(ck: Checker, fn: FunctionDeclaration, ret: CType, params: { name: string; type: CType }[]): void {
 	const plan: FunctionPlan = { decls: new Map(), byNode: new Map(), usedLabels: new Set() };
 	ck.plans.set(fn, plan);
-	ck.fn = { ret, labels: [], plan };
+	ck.fn = { ret, labels: [], seenLabels: new Set(), plan };
 	for (const [i, p] of fn.getParameters().entries()) {
 		const info: LocalInfo = { name: p.getName(), type: params[i]?.type ?? ret, outLocal: false, param: true, node: p };
 		ck.locals.set(p, info);
@@ -336,9 +350,12 @@ export function checkStmt(ck: Checker, s: Statement): void {
 				ck.report(st.getLabel(), 'KTS1023', label);
 				return;
 			}
+			if (ck.fn!.seenLabels.has(label)) ck.report(st.getLabel(), 'KTS1035', label);
+			ck.fn!.seenLabels.add(label);
 			ck.fn!.labels.push(label);
 			checkBlockBody(ck, body);
 			ck.fn!.labels.pop();
+			if (ck.fn!.plan.usedLabels.has(label) && endsCBlock(st)) ck.report(st.getLabel(), 'KTS1036', label);
 			return;
 		}
 		case SyntaxKind.ThrowStatement:

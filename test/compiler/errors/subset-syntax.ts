@@ -132,6 +132,36 @@ function stmt_expr(a: int): void {
 
 pr_err('at load\n'); // KTS1030
 
+/** C labels are function-wide, and a label needs a statement after it. */
+function two_outs(a: int): int {
+	out: {
+		if (a)
+			break out;
+	}
+	out: { // KTS1035
+		if (a)
+			break out;
+	}
+	return 0;
+}
+
+function label_at_the_end(a: int): void {
+	out: { // KTS1036
+		if (a)
+			break out;
+		pr_err('a is 0\n');
+	}
+}
+
+function label_then_return(a: int): void {
+	out: {
+		if (a)
+			break out;
+		pr_err('a is 0\n');
+	}
+	return;
+}
+
 export function all(): int {
 	return -EINVAL;
 }

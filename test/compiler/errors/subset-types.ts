@@ -1,7 +1,8 @@
 // Integer and type rules (KTS2xxx).
 import { Bits } from '../../../kmod-src/kernel/bitops';
 import { GFP_KERNEL } from '../../../kmod-src/kernel/slab';
-import { type bool, type gfp_t, int, local, type Out, type Ptr, type s64, type u8, u32, type u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import { type bool, type ConstMem, type gfp_t, int, local, type Mem, type Out, type Ptr, type s64, u8, u32, type u64, uint, ulong } from '../../../kmod-src/kernel/types';
+import type { md_personality, mddev } from '../../../kmod-src/kernel/md';
 
 class box {
 	v: u32 = 0;
@@ -162,6 +163,27 @@ function overflows(): int {
 	const c: u32 = u32(0xffffffff) + u32(1);
 
 	return a + b + -int(-0x80000000) + int(c); // KTS2019
+}
+
+/** const does not go away silently. */
+function drop_const(p: ConstMem<u8>, q: ConstMem<u8>): u8 {
+	const w: Mem<u8> = p; // KTS2009
+	const r: ConstMem<u8> = q;
+
+	return u8(w[0] ^ r[0]);
+}
+
+function quiesce_u8(m: Ptr<mddev>, quiet: u8): void {}
+function quiesce_int_ret(m: Ptr<mddev>, quiet: int): int {
+	return 0;
+}
+function quiesce(m: Ptr<mddev>, quiet: int): void {}
+
+/** A function pointer takes only a function of its very C signature. */
+function set_ops(p: Ptr<md_personality>): void {
+	p.quiesce = quiesce_u8; // KTS2009
+	p.quiesce = quiesce_int_ret; // KTS2009
+	p.quiesce = quiesce;
 }
 
 function casts(a: u32): u8 {
