@@ -44,6 +44,7 @@ export declare class bio {
 export declare class bio_set {
 	private readonly __bio_set: never;
 }
+/** @atomic a bio completion, maybe in interrupt context */
 export type bio_end_io_t = (bio: Ptr<bio>) => void;
 
 export declare const REQ_OP_READ: blk_opf_t;
@@ -77,11 +78,14 @@ export declare const BIOSET_NEED_RESCUER: int;
 export declare const WRITE: int;
 export declare const READ: int;
 
+/** @gfp gfp */
 export declare function bio_alloc(bdev: Ptr<block_device>, nr_vecs: u16, opf: blk_opf_t, gfp: gfp_t): Ptr<bio>;
+/** @gfp gfp */
 export declare function bio_alloc_clone(bdev: Ptr<block_device>, src: Ptr<bio>, gfp: gfp_t, bs: Ptr<bio_set>): Ptr<bio> | null;
 export declare function bio_put(bio: Ptr<bio>): void;
 export declare function __bio_add_page(bio: Ptr<bio>, page: Ptr<page>, len: uint, off: uint): void;
 export declare function submit_bio(bio: Ptr<bio>): void;
+/** @might_sleep */
 export declare function submit_bio_wait(bio: Ptr<bio>): int;
 export declare function submit_bio_noacct(bio: Ptr<bio>): void;
 export declare function bio_endio(bio: Ptr<bio>): void;
@@ -93,9 +97,14 @@ export declare function bioset_init(bs: Ptr<bio_set>, pool_size: uint, front_pad
 export declare function bioset_exit(bs: Ptr<bio_set>): void;
 export declare function blk_status_to_errno(status: blk_status_t): int;
 
-/** @err_ptr */
+/**
+ * @err_ptr
+ * @might_sleep
+ */
 export declare function blk_alloc_disk(lim: Ptr<queue_limits> | null, node: int): Ptr<gendisk>;
+/** @might_sleep */
 export declare function add_disk(disk: Ptr<gendisk>): int;
+/** @might_sleep */
 export declare function del_gendisk(disk: Ptr<gendisk>): void;
 export declare function put_disk(disk: Ptr<gendisk>): void;
 export declare function set_capacity(disk: Ptr<gendisk>, size: sector_t): void;

@@ -19,6 +19,7 @@ export declare function fput(file: Ptr<file>): void;
  * Drop a file reference, releasing it now if it was the last: for kernel
  * threads and work items that must know it is gone.
  * @header linux/file.h
+ * @might_sleep
  */
 export declare function __fput_sync(file: Ptr<file>): void;
 /** @header linux/blkdev.h */

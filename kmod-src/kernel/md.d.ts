@@ -157,5 +157,6 @@ export declare function rcu_read_unlock(): void;
 /**
  * Wait until every RCU read-side section begun before it has ended.
  * @header linux/rcupdate.h
+ * @might_sleep
  */
 export declare function synchronize_rcu(): void;

@@ -12,6 +12,7 @@ export declare class page {
 export declare const PAGE_SIZE: ulong;
 export declare const PAGE_SHIFT: int;
 
+/** @gfp gfp */
 export declare function alloc_page(gfp: gfp_t): Ptr<page> | null;
 export declare function __free_page(page: Ptr<page>): void;
 /** The page's memory as bytes (no highmem on x86_64). */

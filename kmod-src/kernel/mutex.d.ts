@@ -10,6 +10,7 @@ export declare class mutex {
 
 /** @macro */
 export declare function mutex_init(lock: Ptr<mutex>): void;
+/** @might_sleep */
 export declare function mutex_lock(lock: Ptr<mutex>): void;
 export declare function mutex_unlock(lock: Ptr<mutex>): void;
 export declare function mutex_is_locked(lock: Ptr<mutex>): bool;

@@ -8,10 +8,12 @@ export declare class percpu_ref {
 	private readonly __ref: never;
 }
 
+/** @atomic a percpu_ref release, maybe from an RCU callback */
 export type percpu_ref_func_t = (ref: Ptr<percpu_ref>) => void;
 
 export declare const PERCPU_REF_ALLOW_REINIT: uint;
 
+/** @gfp gfp */
 export declare function percpu_ref_init(ref: Ptr<percpu_ref>, release: percpu_ref_func_t, flags: uint, gfp: gfp_t): int;
 export declare function percpu_ref_exit(ref: Ptr<percpu_ref>): void;
 export declare function percpu_ref_tryget_live(ref: Ptr<percpu_ref>): bool;

@@ -16,12 +16,14 @@ export declare function wq_has_sleeper(wq: Ptr<wait_queue_head_t>): boolean;
 /**
  * Sleep until cond() holds: `wait_event(wq, cond)`.
  * @macro
+ * @might_sleep
  */
 export declare function wait_event(wq: wait_queue_head_t, cond: () => bool): void;
 
 /**
  * Sleep until cond() holds or the timeout (jiffies) passes; 0 on timeout.
  * @macro
+ * @might_sleep
  */
 export declare function wait_event_timeout(wq: wait_queue_head_t, cond: () => bool, timeout: long): long;
 
@@ -33,5 +35,8 @@ export declare class completion {
 export declare function init_completion(x: Ptr<completion>): void;
 /** @header linux/completion.h */
 export declare function complete(x: Ptr<completion>): void;
-/** @header linux/completion.h */
+/**
+ * @header linux/completion.h
+ * @might_sleep
+ */
 export declare function wait_for_completion(x: Ptr<completion>): void;

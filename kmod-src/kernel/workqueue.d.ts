@@ -26,9 +26,13 @@ export declare function INIT_DELAYED_WORK(work: Ptr<delayed_work>, fn: work_func
 export declare function queue_work(wq: Ptr<workqueue_struct>, work: Ptr<work_struct>): bool;
 export declare function queue_delayed_work(wq: Ptr<workqueue_struct>, work: Ptr<delayed_work>, delay: ulong): bool;
 export declare function mod_delayed_work(wq: Ptr<workqueue_struct>, work: Ptr<delayed_work>, delay: ulong): bool;
+/** @might_sleep */
 export declare function cancel_delayed_work_sync(work: Ptr<delayed_work>): bool;
+/** @might_sleep */
 export declare function cancel_work_sync(work: Ptr<work_struct>): bool;
+/** @might_sleep */
 export declare function flush_work(work: Ptr<work_struct>): bool;
+/** @might_sleep */
 export declare function flush_delayed_work(work: Ptr<delayed_work>): bool;
 export declare function to_delayed_work(work: Ptr<work_struct>): Ptr<delayed_work>;
 export declare function work_busy(work: Ptr<work_struct>): number;

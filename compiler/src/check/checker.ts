@@ -14,6 +14,7 @@ import {
 } from '../c/types.js';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { Frontend, Unit } from '../frontend.js';
+import { checkSleepingContexts } from './context.js';
 import { checkTopLevel, type UnitDecls } from './decls.js';
 import type { CallInfo, ConvInfo, ExprInfo, LocalInfo } from './info.js';
 import { Model } from './model.js';
@@ -51,6 +52,7 @@ export class Checker {
 	run(): void {
 		this.markCrossUnitImports();
 		for (const u of this.fe.units) this.units.set(u.name, checkTopLevel(this, u));
+		checkSleepingContexts(this);
 	}
 
 	/** Declarations another unit imports: they go in the unit's header. */

@@ -3,11 +3,14 @@ import { __ATTR_RO, type attribute_group, type mddev } from '../../../kmod-src/k
 import { type module, module_param, type Param, THIS_MODULE } from '../../../kmod-src/kernel/module';
 import { type bio, bio_endio, type block_device_operations, NUMA_NO_NODE } from '../../../kmod-src/kernel/blkdev';
 import { pr_err, pr_info, sysfs_emit } from '../../../kmod-src/kernel/printk';
-import { GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
+import { GFP_ATOMIC, GFP_KERNEL, kzalloc } from '../../../kmod-src/kernel/slab';
+import { rcu_read_lock, rcu_read_unlock, synchronize_rcu } from '../../../kmod-src/kernel/md';
+import { mutex, mutex_lock, mutex_unlock } from '../../../kmod-src/kernel/mutex';
+import { submit_bio_wait } from '../../../kmod-src/kernel/blkdev';
 import { container_of, offsetof } from '../../../kmod-src/kernel/stddef';
 import { WRITE_ONCE } from '../../../kmod-src/kernel/compiler';
 import { cmpxchg } from '../../../kmod-src/kernel/atomic';
-import { type bool, type char, type ConstMem, type cstr, int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
+import { type bool, type char, type ConstMem, type cstr, type gfp_t, int, type Mem, type Ptr, ssize_t, type Table, type u32, type u64, type u8, type ulong, type VoidPtr } from '../../../kmod-src/kernel/types';
 import { wait_event, wait_queue_head_t } from '../../../kmod-src/kernel/wait';
 import { kpatch } from '../../../kmod-src/kernel/kpatch';
 import { Bitmap, Bits, set_bit, test_and_clear_bit, test_bit } from '../../../kmod-src/kernel/bitops';
@@ -170,6 +173,43 @@ function passes_it_on_tagged(): Ptr<gendisk> {
 
 function error_pointer(): Ptr<gendisk> {
 	return ERR_PTR(-ENOMEM);
+}
+
+class locked {
+	lock = new mutex();
+	n: u32 = 0;
+}
+
+/** Sleeping where the kernel cannot. */
+function under_rcu(l: Ptr<locked>): void {
+	rcu_read_lock();
+	mutex_lock(l.lock); // KTS3014
+	l.n++;
+	mutex_unlock(l.lock);
+	rcu_read_unlock();
+	mutex_lock(l.lock);
+	mutex_unlock(l.lock);
+}
+
+function waits_for(b: Ptr<bio>): int {
+	return submit_bio_wait(b);
+}
+
+function allocates(flags: gfp_t): void {
+	kzalloc(thing, GFP_KERNEL);
+}
+
+function end_io(b: Ptr<bio>): void {
+	waits_for(b); // KTS3014
+	kzalloc(thing, GFP_KERNEL); // KTS3014
+	kzalloc(thing, GFP_ATOMIC);
+	synchronize_rcu(); // KTS3014
+	bio_endio(b);
+}
+
+function submit(b: Ptr<bio>): void {
+	b.bi_end_io = end_io;
+	waits_for(b);
 }
 
 export function all(): int {

@@ -8,6 +8,7 @@ import { INT_WIDTH, type PtrTo } from './types.js';
 export const GFP_KERNEL = 0xcc0;
 export const GFP_NOIO = 0xc00;
 export const __GFP_ZERO = 0x100;
+export const GFP_ATOMIC = 0x820;
 
 /** Fail the next N allocations (fault injection). */
 export const faults = { failAlloc: 0 };
