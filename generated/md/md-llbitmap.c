@@ -969,6 +969,38 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 			   bitmap->daemon_sleep * (unsigned long)HZ);
 }
 
+/* Bitmap space mdadm reserves for a member of `size` sectors. */
+static unsigned long llbitmap_default_space(sector_t size)
+{
+	if (size < 64 * 2)
+		return 0;
+	if (size - 64 * 2 >= 200 * 1024 * 1024 * 2)
+		return 128 * 2;
+	if (size - 4 * 2 > 8 * 1024 * 1024 * 2)
+		return 64 * 2;
+	return 4 * 2;
+}
+
+/*
+ * The chunk shift for `sectors` of array in `room` bytes of state (one
+ * byte per chunk): the smallest power of two from `chunksize` up whose
+ * chunks fit. `room` is at least a block (llbitmap_read_all() refuses
+ * less space) and `chunksize` below 2^23 sectors (the superblock holds it
+ * in bytes, in 32 bits).
+ */
+static unsigned long llbitmap_chunkshift(sector_t sectors,
+					 unsigned long chunksize,
+					 unsigned long room)
+{
+	unsigned long shift = 0UL;
+
+	while (1UL << shift < chunksize)
+		shift++;
+	while ((sectors + (1UL << shift) - 1) >> shift > room)
+		shift++;
+	return shift;
+}
+
 /*
  * The superblock carries the classic bitmap's magic, as in mainline, and
  * version 6 says it is the lockless bitmap. mdadm believes an array has a
@@ -1020,18 +1052,6 @@ static void llbitmap_daemon_fn(struct work_struct *work)
  */
 #define LLBITMAP_MAX_WRITE_BEHIND 16383UL
 
-/* Bitmap space mdadm reserves for a member of `size` sectors. */
-static unsigned long llbitmap_default_space(sector_t size)
-{
-	if (size < 64 * 2)
-		return 0;
-	if (size - 64 * 2 >= 200 * 1024 * 1024 * 2)
-		return 128 * 2;
-	if (size - 4 * 2 > 8 * 1024 * 1024 * 2)
-		return 64 * 2;
-	return 4 * 2;
-}
-
 /*
  * Sectors the bitmap may use on each member: what md knows, else what the
  * superblock found on disk (ours or mdadm's) records, else mdadm's default;
@@ -1068,20 +1088,14 @@ static unsigned long llbitmap_space(struct llbitmap *bitmap, bitmap_super_t *sb)
 	return space;
 }
 
-/*
- * Chunk size and count for `sectors`: the smallest power of two from
- * `chunksize` up whose chunks fit in the space.
- */
+/* Chunk size and count for `sectors` of array in the bitmap's space. */
 static void llbitmap_geometry(struct llbitmap *bitmap, sector_t sectors,
 			      unsigned long chunksize)
 {
-	unsigned long room = (bitmap->space << 9) - BITMAP_DATA_OFFSET;
-	unsigned long shift = 0UL;
+	unsigned long shift = llbitmap_chunkshift(sectors, chunksize,
+						  (bitmap->space << 9) -
+						  BITMAP_DATA_OFFSET);
 
-	while (1UL << shift < chunksize)
-		shift++;
-	while ((sectors + (1UL << shift) - 1) >> shift > room)
-		shift++;
 	bitmap->chunkshift = shift;
 	bitmap->chunksize = 1UL << shift;
 	bitmap->chunks = (sectors + bitmap->chunksize - 1) >> shift;

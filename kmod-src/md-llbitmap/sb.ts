@@ -29,6 +29,7 @@ import {
 	llbitmap_write,
 } from './llbitmap';
 import { llbitmap_wanted } from './ops';
+import { llbitmap_chunkshift, llbitmap_default_space } from './geometry';
 import { llbitmap_state } from './state';
 
 /**
@@ -60,17 +61,6 @@ export const LLBITMAP_MAX_SECONDS: ulong = 3600n;
 /** Most behind writes mdadm --write-behind may ask for: the classic bitmap's COUNTER_MAX. */
 const LLBITMAP_MAX_WRITE_BEHIND: ulong = 16383n;
 
-/** Bitmap space mdadm reserves for a member of `size` sectors. */
-function llbitmap_default_space(size: sector_t): ulong {
-	if (size < 64n * 2n)
-		return 0n;
-	if (size - 64n * 2n >= 200n * 1024n * 1024n * 2n)
-		return 128n * 2n;
-	if (size - 4n * 2n > 8n * 1024n * 1024n * 2n)
-		return 64n * 2n;
-	return 4n * 2n;
-}
-
 /**
  * Sectors the bitmap may use on each member: what md knows, else what the
  * superblock found on disk (ours or mdadm's) records, else mdadm's default;
@@ -101,19 +91,10 @@ function llbitmap_space(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): ulong {
 	return space;
 }
 
-/** Chunk size and count for `sectors` of array in `space` sectors of bitmap. */
-/**
- * Chunk size and count for `sectors`: the smallest power of two from
- * `chunksize` up whose chunks fit in the space.
- */
+/** Chunk size and count for `sectors` of array in the bitmap's space. */
 export function llbitmap_geometry(bitmap: Ptr<llbitmap>, sectors: sector_t, chunksize: ulong): void {
-	const room = (bitmap.space << 9n) - ulong(BITMAP_DATA_OFFSET);
-	let shift = ulong(0);
+	const shift = llbitmap_chunkshift(sectors, chunksize, (bitmap.space << 9n) - ulong(BITMAP_DATA_OFFSET));
 
-	while (ulong(1) << shift < chunksize)
-		shift++;
-	while ((sectors + (ulong(1) << shift) - 1n) >> shift > room)
-		shift++;
 	bitmap.chunkshift = shift;
 	bitmap.chunksize = ulong(1) << shift;
 	bitmap.chunks = uint((sectors + bitmap.chunksize - 1n) >> shift);

@@ -35,8 +35,11 @@ export class Lowerer {
 		if (ent.kind === 'func') {
 			if (ent.unit && ent.unit !== this.unitName) this.unitDeps.add(ent.unit);
 			else this.referenced.add(ent.name);
+			return;
 		}
-		if (ent.kind === 'var' && ent.unit && ent.unit !== this.unitName) this.unitDeps.add(ent.unit);
+		// a constant, enum member, table or variable of another unit: its header
+		const owner = this.ck.unitOf(ent.node)?.name;
+		if (owner && owner !== this.unitName) this.unitDeps.add(owner);
 	}
 
 	/** Record the headers a type needs. */

@@ -198,7 +198,10 @@ export function lowerUnit(ck: Checker, decls: UnitDecls, rootDir: string): Lower
 				const dims = it.dims.map(tableDim);
 				let type: CType = it.elem;
 				for (const d of [...dims].reverse()) type = { kind: 'array', of: type, len: d };
-				body.push({ k: 'global', decl: { name: it.ent.cname, type, isStatic: true, isConst: true, init: tableInit(lw, it.node.getInitializerOrThrow() as ObjectLiteralExpression, it.dims, 0), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				// another unit's table: global, declared extern in the header
+				const exported = ck.crossUnit.has(it.node);
+				body.push({ k: 'global', decl: { name: it.ent.cname, type, isStatic: !exported, isConst: true, init: tableInit(lw, it.node.getInitializerOrThrow() as ObjectLiteralExpression, it.dims, 0), comment: jsDocText(it.node) }, pos: lw.pos(it.node) });
+				if (exported) header.push({ k: 'global', decl: { name: it.ent.cname, type, isConst: true, isExtern: true } });
 				break;
 			}
 			case 'attr': {

@@ -84,33 +84,40 @@ export class Refused extends Error {}
  * runs the source as it is, not its reading (the broken variant: what
  * the simulator ran before the reading).
  */
-export async function build(file: string, work: string, raw = false, extraFlags: string[] = []): Promise<Built> {
+export async function build(file: string, work: string, raw = false, extraFlags: string[] = [], units: string[] = []): Promise<Built> {
 	mkdirSync(work, { recursive: true });
 	const dir = dirname(file);
-	const r = compile(dir, { files: [file], preludeDir: PRELUDE, nodeReading: true });
+	// `units`: other files the program imports (kmod-src's), each its own C
+	// file; the source directory then spans both
+	const r = compile(units.length ? ROOT : dir, { files: [file, ...units], preludeDir: PRELUDE, nodeReading: true });
 	if (r.diagnostics.count) throw new Refused(r.diagnostics.sorted().map((d) => formatDiagnostic(d, ROOT)).join('\n'));
 	const name = basename(file, '.ts');
-	const cFile = r.files.find((f) => f.path.endsWith(`${name}.c`))!;
-	const hFile = r.files.find((f) => f.path.endsWith(`${name}.h`));
-	writeFileSync(join(work, `${name}.c`), cFile.text);
-	writeFileSync(join(work, `${name}.h`), hFile?.text ?? '');
+	for (const f of r.files) writeFileSync(join(work, basename(f.path)), f.text);
+	const hFile = r.files.find((f) => f.path.endsWith(`/${name}.h`));
 	const fns = prototypes(hFile?.text ?? '');
 	writeFileSync(join(work, 'main.c'), harnessMain(name, fns));
 	const exe = join(work, name);
-	execFileSync('gcc', [...GCC_FLAGS, ...extraFlags, '-I', INCLUDE, '-I', work, '-o', exe, join(work, `${name}.c`), join(work, 'main.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
-	// the reading imports the simulated kernel where the program imports the declarations
-	const reading = (raw ? readFileSync(file, 'utf8') : r.readings!.get(resolve(file))!).replace(/(['"])[./]*?kmod-src\/kernel\/([\w-]+)\1/g, (_m, q, m) => `${q}${join(SIM_KERNEL, `${m}.ts`)}${q}`);
+	const cs = r.files.filter((f) => f.path.endsWith('.c')).map((f) => join(work, basename(f.path)));
+	execFileSync('gcc', [...GCC_FLAGS, ...extraFlags, '-I', INCLUDE, '-I', work, '-o', exe, ...cs, join(work, 'main.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
+	// the reading imports the simulated kernel where the program imports the
+	// declarations, and other modules where they are (kmod-src's run as
+	// their own reading: vitest.config.ts)
+	const reading = (raw ? readFileSync(file, 'utf8') : r.readings!.get(resolve(file))!).replace(/(from\s+)(['"])(\.[^'"]*)\2/g, (_m, from, q, spec: string) => {
+		const kernel = /kmod-src\/kernel\/([\w-]+)$/.exec(spec);
+		return `${from}${q}${kernel ? join(SIM_KERNEL, `${kernel[1]}.ts`) : `${resolve(dir, spec)}.ts`}${q}`;
+	});
 	// a new name each time: the module runner caches modules by path
 	const readingFile = join(work, `${name}.${raw ? 'raw' : 'reading'}.${++imports}.ts`);
 	writeFileSync(readingFile, reading);
 	const mod = (await import(readingFile)) as Built['mod'];
 	rmSync(readingFile);
-	return { fns, exe, mod, c: cFile.text, reading };
+	return { fns, exe, mod, c: r.files.find((f) => f.path.endsWith(`/${name}.c`))!.text, reading };
 }
 
 function prototypes(h: string): Fn[] {
 	const fns: Fn[] = [];
-	for (const m of h.matchAll(/^([\w ]+?)\s*\b(\w+)\((.*)\);$/gm)) {
+	// (a long prototype is broken after a comma)
+	for (const m of h.replace(/,\n\s+/g, ', ').matchAll(/^([\w ]+?)\s*\b(\w+)\((.*)\);$/gm)) {
 		const ret = C_TYPES[m[1]];
 		const params = m[3] === 'void' ? [] : m[3].split(', ').map((p) => C_TYPES[p.replace(/\s*\w+$/, '')]);
 		if (!ret || params.some((p) => !p)) throw new Error(`the harness does not know the types of '${m[0]}'`);
