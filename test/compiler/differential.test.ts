@@ -119,4 +119,28 @@ describe('C and the Node reading agree', () => {
 		);
 		console.log(`${PROGRAMS} programs, ${PROGRAMS * 6} functions, ${calls} calls agree (${refused} more refused for a tautology or a constant overflow)`);
 	}, 600_000);
+
+	test('broken: random programs run as plain JavaScript (no reading) are caught and shrunk', async () => {
+		const dir = join(WORK, 'gen-raw');
+		mkdirSync(dir, { recursive: true });
+		const out = await fc.check(
+			fc.asyncProperty(programArb(6), async (text) => {
+				const file = join(dir, 'prog.ts');
+				writeFileSync(file, text);
+				let b: Built;
+				try {
+					b = await build(file, join(dir, 'out'), true, ['-Wno-overflow', '-Wno-tautological-compare']);
+				} catch (e) {
+					fc.pre(!(e instanceof Refused));
+					throw e;
+				}
+				const cs = callsOf(b, 60);
+				const bad = compare(cs, runC(b, cs), runNode(b, cs));
+				if (bad.length) throw new Error(`C and Node differ:\n  ${bad.slice(0, 3).join('\n  ')}`);
+			}),
+			{ numRuns: 20, seed: 1515, endOnFailure: true },
+		);
+		expect(out.failed).toBe(true);
+		expect((out.errorInstance as Error).message).toContain('C and Node differ');
+	}, 600_000);
 });
