@@ -30,7 +30,8 @@ command -v gcc >/dev/null || { echo "kernel: gcc missing (Debian package build-e
 # Everything the built tree depends on, hashed.
 key=$( {
 	echo "tarball $(sha256sum < "$tarball")"
-	for p in generated/kernel/*.patch; do echo "patch $p"; cat "$p"; done
+	# what the patches change, not their commit messages
+	for p in generated/kernel/*.patch; do echo "patch $p"; sed -n '/^diff --git/,$p' "$p"; done
 	for f in "${fragments[@]}"; do echo "fragment $f"; cat "$f"; done
 	gcc --version | head -1
 	ld --version | head -1

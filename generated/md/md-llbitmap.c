@@ -2208,7 +2208,7 @@ static struct bitmap_operations llbitmap_ops = {
 	.free			= llbitmap_free,
 };
 
-/*
+/**
  * md_llbitmap_set_ops - let the lockless bitmap try to run an array
  * @mddev: the array, about to create its bitmap
  *
@@ -2236,7 +2236,7 @@ static bool llbitmap_wanted(void)
 	return md_llbitmap_param;
 }
 
-/*
+/**
  * md_llbitmap_active - whether an array uses the lockless bitmap
  * @mddev: the array
  */

@@ -65,7 +65,7 @@ static bool md_meta_overlaps(loff_t a, loff_t n, loff_t b, loff_t m)
 	return a < b + m && b < a + n;
 }
 
-/*
+/**
  * md_meta_fits - whether meta disk sectors miss a member's data
  * @mddev: the array
  * @rdev: the member
@@ -312,7 +312,7 @@ static const struct block_device_operations md_meta_fops = {
 	.submit_bio	= md_meta_submit_bio,
 };
 
-/*
+/**
  * md_alloc_meta_file - create the array's hidden mdX_meta disk
  * @mddev: the array, with its gendisk
  *
@@ -374,7 +374,7 @@ out_free_meta:
 	return ret;
 }
 
-/*
+/**
  * md_free_meta_file - remove the array's meta disk
  * @mddev: the array; nothing may do bitmap IO any more
  */
@@ -401,7 +401,7 @@ void md_free_meta_file(struct mddev *mddev)
 	kfree(meta);
 }
 
-/*
+/**
  * md_meta_set_capacity - size the meta disk to the bitmap space
  * @mddev: the array
  * @sectors: the bitmap space md reserved on each member

@@ -446,11 +446,20 @@ function rewrap(lines: string[], width: number): string[] {
 }
 
 /** Text of a comment as C comment lines (kernel multi-line style). */
-export function commentLines(text: string, indent = 0): string[] {
+export function commentLines(text: string, indent = 0, kernelDoc = false): string[] {
 	const room = 77 - indent * TAB;
 	const body = text.replace(/\s+$/, '').split('\n');
-	if (body.length === 1 && body[0].length <= room - 3) return [`/* ${body[0]} */`];
-	return ['/*', ...rewrap(body, room - 3).map((l) => (l ? ` * ${l}` : ' *')), ' */'];
+	if (body.length === 1 && body[0].length <= room - 3 && !kernelDoc) return [`/* ${body[0]} */`];
+	return [kernelDoc ? '/**' : '/*', ...rewrap(body, room - 3).map((l) => (l ? ` * ${l}` : ' *')), ' */'];
+}
+
+/**
+ * A global function's comment written as kernel-doc (`name - what it
+ * does`, then `@param:` lines) stays kernel-doc: `/**`, which
+ * scripts/kernel-doc reads. Any other comment is a plain one.
+ */
+function isKernelDoc(f: { name: string; isStatic: boolean; comment?: string }): boolean {
+	return !f.isStatic && !!f.comment && new RegExp(`^${f.name}(\\(\\))?\\s+-\\s`).test(f.comment);
 }
 
 // --------------------------------------------------------- declarations
@@ -512,7 +521,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				out.push(0, '};');
 				break;
 			case 'func':
-				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
+				if (d.comment) for (const l of commentLines(d.comment, 0, isKernelDoc(d))) out.push(0, l);
 				out.lines.push(funcHead(d, width));
 				out.push(0, '{');
 				printBody(out, 1, d.body.body);

@@ -140,7 +140,14 @@ function negate_negative(x: s64): s64 {
 	return -s64(-1n) * x;
 }
 
-/** @global */
+/**
+ * use_all - call every function of the case
+ *
+ * A global function's kernel-doc comment stays kernel-doc (slash-star-star).
+ *
+ * Return: the sum of what they return.
+ * @global
+ */
 export function use_all(): int {
 	return classify(int(halves(7, 3)), below(0, 0n, 0n)) + setup(2) + int(narrow(1, 2)) + int(delta(1n, 2n)) + int(sectors_in(0n, 10n, 1n)) + int(negate_negative(1n));
 }

@@ -167,6 +167,13 @@ static s64 negate_negative(s64 x)
 	return -(-1LL) * x;
 }
 
+/**
+ * use_all - call every function of the case
+ *
+ * A global function's kernel-doc comment stays kernel-doc (slash-star-star).
+ *
+ * Return: the sum of what they return.
+ */
 int use_all(void)
 {
 	return classify(halves(7, 3), below(0, 0, 0)) + setup(2) +

@@ -143,7 +143,7 @@ struct later {
 
 static void later_bump(struct later *l);
 
-/*
+/**
  * later_use - uses later_bump() before its definition: its prototype names
  * struct later, so it goes after the struct
  * @l: the counter

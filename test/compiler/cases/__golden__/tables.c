@@ -126,7 +126,9 @@ static const struct block_device_operations light_fops = {
 	.submit_bio	= light_submit_bio,
 };
 
-/* light_group_of - the sysfs group of the light */
+/**
+ * light_group_of - the sysfs group of the light
+ */
 struct attribute_group *light_group_of(void)
 {
 	return &light_group;
