@@ -95,6 +95,46 @@ describe('ktsc command line', () => {
 		const m = /#line (\d+) "kmod-src\/md_meta\.ts"\n\tif \(!bio_sectors\(bio\) &&/.exec(c);
 		expect(m).not.toBeNull();
 		expect(ts[Number(m![1]) - 1]).toContain('if (!bio_sectors(bio) &&');
+		// Every directive, in every file: one naming the C file names the
+		// line it is on; one naming TypeScript names a line holding what the
+		// next C line declares or does (a function head's name, a
+		// declaration's variable, a statement's first word).
+		let checked = 0;
+		for (const f of ['md/md_meta.c', 'md/md-llbitmap.c']) {
+			const lines = readFileSync(join(out, f), 'utf8').split('\n');
+			lines.forEach((l, i) => {
+				// a function definition's head and a declaration in a body
+				// carry their own directive (not one before the comment)
+				const defines = /^(?:static )?[\w ]+?\**\b\w+\(.*\)$/.test(l) && lines[i + 1] === '{';
+				const prev = lines.slice(0, i).filter((x) => !x.startsWith('#line')).at(-1);
+				const declares = /^\t(?:const )?(?:struct |enum )?(?:unsigned )?\w+ \**\w+(?: = .*)?;$/.test(l) && !/^\t(return|break|continue|goto)\b/.test(l) && (prev === '{' || prev?.startsWith('\t') === true);
+				if (defines || (declares && lines.slice(0, i).reverse().find((x) => !x.startsWith('#line') && x !== l) === '{'))
+					expect(lines[i - 1], `${f}:${i + 1} '${l}'`).toMatch(/^#line /);
+				const d = /^#line (\d+) "(.+)"$/.exec(l);
+				if (!d) return;
+				const next = lines[i + 1];
+				if (d[2] === f) {
+					expect(Number(d[1]), `${f}:${i + 1}`).toBe(i + 2);
+					checked++;
+					return;
+				}
+				const src = readFileSync(join(ROOT, d[2]), 'utf8').split('\n')[Number(d[1]) - 1];
+				const patterns = [
+					/^\s*(return|if|while|for|switch|break|continue)\b/, // a statement keyword
+					/^(?:struct|enum) (\w+) \{/, // a struct or enum: its name
+					/^#define (\w+)/,
+					/^(?:static )?(?:const )?(?:struct |enum )?\w+ \**(\w+)(?:\[[^\]]*\])*(?: =|;)/, // a file-scope object
+					/^\t+(?:const )?(?:struct |enum )?(?:unsigned )?\w+ \**(\w+)(?: =|;)/, // a declaration: its variable
+					/^(?:static )?[\w ]+?\**\b(\w+)\(/, // a function head: its name
+					/^\s*(\w+)/, // a statement: its first word
+				];
+				const key = patterns.map((re) => re.exec(next)?.[1]).find((k) => k);
+				if (!key || ['goto', 'else', 'do', 'case', 'default'].includes(key)) return;
+				expect(src, `${f}:${i + 2} '${next.trim()}' maps to ${d[2]}:${d[1]}`).toContain(key);
+				checked++;
+			});
+		}
+		expect(checked).toBeGreaterThan(300);
 	});
 
 	test('an empty source directory is an error, not an empty output', () => {

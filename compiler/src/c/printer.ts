@@ -11,6 +11,13 @@ export interface PrintOptions {
 	/** Emit `#line N "file"` before statements (for gcc diagnostics). */
 	lineDirectives?: boolean;
 	width?: number;
+	/**
+	 * The C file's own name and the line its first printed line lands on:
+	 * what has no TypeScript line (prototypes the compiler writes) is
+	 * mapped back to the C file.
+	 */
+	cFile?: string;
+	firstLine?: number;
 }
 
 // ---------------------------------------------------------------- types
@@ -267,9 +274,24 @@ class Out {
 		const text = render(d, level * TAB, this.width);
 		this.lines.push('\t'.repeat(level) + text);
 	}
+	/** Whether the lines printed now are mapped to TypeScript. */
+	private mapped = false;
+
 	pos(level: number, p?: C.Pos): void {
-		if (this.opts.lineDirectives && p) this.lines.push(`#line ${p.line} "${p.file}"`);
+		if (this.opts.lineDirectives && p) {
+			this.lines.push(`#line ${p.line} "${p.file}"`);
+			this.mapped = true;
+		}
 		void level;
+	}
+
+	/** What follows has no TypeScript line: map it back to the C file. */
+	unpos(): void {
+		if (!this.opts.lineDirectives || !this.mapped || !this.opts.cFile) return;
+		const printed = this.lines.length ? this.lines.join('\n').split('\n').length : 0;
+		// the directive is the next line; the line after it is the one it names
+		this.lines.push(`#line ${(this.opts.firstLine ?? 1) + printed + 1} "${this.opts.cFile}"`);
+		this.mapped = false;
 	}
 }
 
@@ -492,17 +514,22 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 		if (prevKind && (prevKind !== d.k || multi) && !(d.k === 'macro' && prevKind === 'global') && !exportOf)
 			out.lines.push('');
 		prevKind = multi ? `${d.k}#` : d.k;
-		out.pos(0, d.pos);
+		// the directive goes after the comment, right before the declaration
+		const at = () => (d.pos ? out.pos(0, d.pos) : out.unpos());
+		const comment = 'comment' in d ? d.comment : d.k === 'global' ? d.decl.comment : undefined;
+		if (!comment) at();
 		switch (d.k) {
 			case 'include':
 				out.push(0, d.system ? `#include <${d.path}>` : `#include "${d.path}"`);
 				break;
 			case 'define':
 				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
+				if (d.comment) at();
 				out.push(0, `#define ${d.name} ${exprText(d.value, 0, Infinity)}`);
 				break;
 			case 'enum':
 				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
+				if (d.comment) at();
 				out.push(0, `enum ${d.name} {`);
 				for (const m of d.members) {
 					if (m.comment) for (const l of commentLines(m.comment, 1)) out.push(1, l);
@@ -512,6 +539,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				break;
 			case 'struct':
 				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
+				if (d.comment) at();
 				out.push(0, `struct ${d.name} {`);
 				for (const f of d.fields) {
 					if (f.blankBefore) out.lines.push('');
@@ -522,6 +550,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				break;
 			case 'func':
 				if (d.comment) for (const l of commentLines(d.comment, 0, isKernelDoc(d))) out.push(0, l);
+				if (d.comment) at();
 				out.lines.push(funcHead(d, width));
 				out.push(0, '{');
 				printBody(out, 1, d.body.body);
@@ -532,6 +561,7 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				break;
 			case 'global':
 				if (d.decl.comment) for (const l of commentLines(d.decl.comment)) out.push(0, l);
+				if (d.decl.comment) at();
 				out.doc(0, declDoc(d.decl));
 				break;
 			case 'macro':

@@ -51,7 +51,8 @@ class FnLowering {
 				const decl: C.VarDecl = { name: d.name, type: d.type, pos: this.lw.pos(d.node) };
 				if (d.initInline) decl.init = this.initOf(d);
 				this.lw.useType(d.type);
-				return { k: 'decl', decl } as C.Stmt;
+				// its own #line: the TypeScript line that declares it
+				return { k: 'decl', decl, pos: decl.pos } as C.Stmt;
 			});
 	}
 
