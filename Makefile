@@ -57,7 +57,7 @@ KMOD_SRC     := $(shell find kmod-src -name '*.ts' 2>/dev/null)
 GENERATED    := $(shell find generated -type f ! -name .stamp 2>/dev/null)
 PATCHES      := $(wildcard kmod-src/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long bench mdadm mdadm-tests crash-tests clean distclean
+.PHONY: all deps kernel kernel-debug modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench mdadm mdadm-tests crash-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -145,6 +145,13 @@ check-full: check
 SIM_RUNS ?= 200000
 sim-long: $(DEPS_STAMP)
 	@KTS_SIM_RUNS=$(SIM_RUNS) KTS_SIM_BOUND=3 node_modules/.bin/vitest run test/sim
+
+# ktsc's differential tests at length: PROGRAMS random programs from SEED
+# (make check runs 2,000 from seed 1515); prints programs/s.
+PROGRAMS ?= 10000
+SEED ?= $(shell date +%s)
+fuzz-compiler: $(DEPS_STAMP)
+	@KTS_DIFF_PROGRAMS=$(PROGRAMS) KTS_DIFF_SEED=$(SEED) node_modules/.bin/vitest run test/compiler/differential.test.ts -t 'random programs of'
 
 # Crash consistency at many kill points (make check runs 3 per level).
 CRASH_ROUNDS ?= 20

@@ -16,6 +16,8 @@ export interface CompileOptions {
 	files?: string[];
 	/** Also give the program's Node reading (reading/node.ts). */
 	nodeReading?: boolean;
+	/** Keep the parsed declaration layer for the next compile (frontend.ts). */
+	reuse?: boolean;
 }
 
 export interface CompileResult {
@@ -29,7 +31,7 @@ export interface CompileResult {
 export function compile(srcDir: string, opts: CompileOptions = {}): CompileResult {
 	const diags = new Diagnostics();
 	const root = resolve(srcDir, '..');
-	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files });
+	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files, reuse: opts.reuse });
 	if (!fe.units.length) {
 		diags.reportAt(resolve(srcDir), '', 0, 0, 'KTS0002', srcDir);
 		return { diagnostics: diags, files: [], units: [] };

@@ -105,11 +105,18 @@ export interface LoadOptions {
 	preludeDir?: string;
 	/** Compile exactly these files, each as its own unit (tests). */
 	files?: string[];
+	/**
+	 * Keep the project, with the lib and the declaration layer parsed and
+	 * checked, for the next load with the same layer: only the units are
+	 * read again (the differential tests compile thousands of programs).
+	 */
+	reuse?: boolean;
 }
 
-export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOptions = {}): Frontend {
-	srcDir = resolve(srcDir);
-	const kernelDir = resolve(opts.preludeDir ?? join(srcDir, 'kernel'));
+/** Projects kept by `reuse`, by declaration layer. */
+const kept = new Map<string, { project: Project; preludeFiles: SourceFile[] }>();
+
+function newProject(kernelDir: string): { project: Project; preludeFiles: SourceFile[] } {
 	const project = new Project({ compilerOptions: COMPILER_OPTIONS, skipAddingFilesFromTsConfig: true });
 	project.addSourceFileAtPath(KTS_LIB);
 	const preludeFiles = existsSync(kernelDir)
@@ -117,6 +124,23 @@ export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOption
 				.filter((f) => f.endsWith('.d.ts'))
 				.map((f) => project.addSourceFileAtPath(f))
 		: [];
+	return { project, preludeFiles };
+}
+
+export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOptions = {}): Frontend {
+	srcDir = resolve(srcDir);
+	const kernelDir = resolve(opts.preludeDir ?? join(srcDir, 'kernel'));
+	let base = opts.reuse ? kept.get(kernelDir) : undefined;
+	const reused = !!base;
+	if (base) {
+		// the last program's units go; the lib and the layer stay
+		const keep = new Set<SourceFile>([...base.preludeFiles, base.project.getSourceFileOrThrow(KTS_LIB)]);
+		for (const sf of base.project.getSourceFiles()) if (!keep.has(sf)) base.project.removeSourceFile(sf);
+	} else {
+		base = newProject(kernelDir);
+		if (opts.reuse) kept.set(kernelDir, base);
+	}
+	const { project, preludeFiles } = base;
 	const unitPaths = opts.files ? opts.files.map((f) => [resolve(f)]) : discoverUnits(srcDir);
 	const units: Unit[] = unitPaths.map((paths) => ({
 		name: opts.files ? basename(paths[0]).replace(/\.ts$/, '') : unitName(srcDir, paths),
@@ -127,7 +151,11 @@ export function loadProject(srcDir: string, diags: Diagnostics, opts: LoadOption
 
 	// TypeScript's own diagnostics, mapped into the catalogue.
 	const program = project.getProgram().compilerObject;
-	const all = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(), ...program.getGlobalDiagnostics()];
+	// (a kept project's layer was checked when it was first loaded)
+	const mine = reused ? units.flatMap((u) => u.files.map((f) => f.compilerNode)) : undefined;
+	const all = mine
+		? mine.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
+		: [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(), ...program.getGlobalDiagnostics()];
 	for (const d of all) {
 		const file = d.file;
 		const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');

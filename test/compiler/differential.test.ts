@@ -7,7 +7,9 @@ import { describe, expect, test } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { argOf, build, type Built, type Call, Refused, ROOT, runC, runNode } from './differential/harness.js';
 import { programArb } from './differential/generate.js';
+import { breakage } from '../../compiler/src/breakage.js';
 
+/** Random programs to check: make check runs 2,000 (scripts/check.ts), make fuzz-compiler any number. */
 const PROGRAMS = Number(process.env.KTS_DIFF_PROGRAMS ?? 20);
 
 const WORK = join(ROOT, 'build/difftest');
@@ -21,6 +23,51 @@ function compare(calls: Call[], c: string[], n: string[]): string[] {
 	return bad;
 }
 
+/** A program ktsc refuses for a reason the generator cannot see coming. */
+class Skip extends Error {}
+
+/**
+ * One random program through ktsc, gcc and the Node reading, every call
+ * compared. gcc folds the random constants further than ktsc and warns:
+ * -Woverflow where a narrowing that ktsc leaves to the assignment (as
+ * kernel code does) changes a folded value, -Wtautological-compare where
+ * masks make a comparison constant; kmod-src's own go through the
+ * kernel's W=1 build gate. A comparison whose answer C knows (x < 0 on an
+ * unsigned x that folds) or a signed constant that overflows is refused
+ * (KTS2018, KTS2019), as gcc would warn: Skip.
+ */
+async function checkProgram(text: string, dir: string, stats: { calls: number; refused: number }, raw = false): Promise<void> {
+	mkdirSync(dir, { recursive: true });
+	const file = join(dir, 'prog.ts');
+	writeFileSync(file, text);
+	let b: Built;
+	try {
+		b = await build(file, join(dir, 'out'), raw, ['-Wno-overflow', '-Wno-tautological-compare']);
+	} catch (e) {
+		const codes = e instanceof Refused ? [...e.message.matchAll(/error (KTS\d+)/g)].map((m) => m[1]) : [];
+		if (codes.length && codes.every((c) => c === 'KTS2018' || c === 'KTS2019')) {
+			stats.refused++;
+			throw new Skip(e instanceof Error ? e.message : String(e));
+		}
+		throw e;
+	}
+	const cs = callsOf(b, 60);
+	stats.calls += cs.length;
+	const bad = compare(cs, await runC(b, cs), runNode(b, cs));
+	if (bad.length) throw new Error(`C and Node differ:\n  ${bad.slice(0, 5).join('\n  ')}`);
+}
+
+/** Edge values and random ones for every function of `b`. */
+function callsOf(b: Built, n = 400): Call[] {
+	const raw = fc.sample(fc.oneof(fc.constantFrom(...EDGES), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), { numRuns: n, seed: 15 });
+	const calls: Call[] = [];
+	for (const f of b.fns) {
+		for (const a of EDGES) for (const bb of [0n, 1n, 0xffffffffn, 2n ** 64n - 1n]) calls.push({ fn: f.name, args: f.params.map((p, i) => argOf(p, i === 0 ? a : bb)) });
+		for (let i = 0; i + f.params.length <= raw.length; i += f.params.length) calls.push({ fn: f.name, args: f.params.map((p, j) => argOf(p, raw[i + j])) });
+	}
+	return calls;
+}
+
 describe('C and the Node reading agree', () => {
 	const ARITH = join(ROOT, 'test/compiler/differential/arith.ts');
 	/**
@@ -32,21 +79,10 @@ describe('C and the Node reading agree', () => {
 	 */
 	const CONTROLS = ['int_of_u8s', 'negate_widened', 'shift_negative_long', 'compare_converted_constant'];
 
-	/** Edge values and random ones for every function of `b`. */
-	function callsOf(b: Built, n = 400): Call[] {
-		const raw = fc.sample(fc.oneof(fc.constantFrom(...EDGES), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), { numRuns: n, seed: 15 });
-		const calls: Call[] = [];
-		for (const f of b.fns) {
-			for (const a of EDGES) for (const bb of [0n, 1n, 0xffffffffn, 2n ** 64n - 1n]) calls.push({ fn: f.name, args: f.params.map((p, i) => argOf(p, i === 0 ? a : bb)) });
-			for (let i = 0; i + f.params.length <= raw.length; i += f.params.length) calls.push({ fn: f.name, args: f.params.map((p, j) => argOf(p, raw[i + j])) });
-		}
-		return calls;
-	}
-
 	test('arithmetic where JavaScript and C part ways (differential/arith.ts), on edge values and random ones', async () => {
 		const b = await build(ARITH, join(WORK, 'arith'));
 		const calls = callsOf(b);
-		const c = runC(b, calls);
+		const c = await runC(b, calls);
 		expect(compare(calls, c, runNode(b, calls))).toEqual([]);
 		// the cases do exercise the wrap: the raw JavaScript operator would differ
 		expect(b.mod.sub_below_zero(1, 2)).toBe(true);
@@ -59,7 +95,7 @@ describe('C and the Node reading agree', () => {
 	test('broken: the source run as it is (the simulator before the reading) differs from the C in every case', async () => {
 		const b = await build(ARITH, join(WORK, 'arith'), true);
 		const calls = callsOf(b);
-		const bad = compare(calls, runC(b, calls), runNode(b, calls));
+		const bad = compare(calls, await runC(b, calls), runNode(b, calls));
 		const fns = new Set(bad.map((l) => l.split('(')[0]));
 		expect([...fns].sort()).toEqual(b.fns.map((f) => f.name).filter((n) => !CONTROLS.includes(n)).sort());
 		console.log(`${bad.length} of ${calls.length} calls differ, e.g.\n  ${[...fns].map((f) => bad.find((l) => l.startsWith(`${f}(`))).join('\n  ')}`);
@@ -68,79 +104,108 @@ describe('C and the Node reading agree', () => {
 	test("kmod-src's pure functions (state table, default space, chunk geometry) on random inputs", async () => {
 		const units = ['md-llbitmap/geometry.ts', 'md-llbitmap/state.ts'].map((f) => join(ROOT, 'kmod-src', f));
 		const b = await build(join(ROOT, 'test/compiler/differential/kmod.ts'), join(WORK, 'kmod'), false, [], units);
-		const calls = callsOf(b, 3000);
+		// >= 10,000 inputs each
+		const calls = callsOf(b, 30_000);
 		for (let s = 0n; s < 7n; s++) for (let a = 0n; a < 9n; a++) calls.push({ fn: 'next_state', args: [s, a] });
 		// the geometry where it matters: real array sizes, chunk sizes and rooms
-		const real = fc.sample(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 40n }), fc.constantFrom(0n, 1n, 8n, 128n, 1024n, 2n ** 22n), fc.bigInt({ min: 1n, max: 131072n })), { numRuns: 2000, seed: 16 });
+		const real = fc.sample(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 40n }), fc.constantFrom(0n, 1n, 8n, 128n, 1024n, 2n ** 22n), fc.bigInt({ min: 1n, max: 131072n })), { numRuns: 5000, seed: 16 });
 		for (const [sectors, chunk, room] of real) calls.push({ fn: 'chunkshift', args: [sectors, chunk, room] });
-		const c = runC(b, calls);
+		const c = await runC(b, calls);
 		expect(compare(calls, c, runNode(b, calls))).toEqual([]);
 		// the inputs reached the functions, not only their guards
+		for (const f of b.fns) expect(calls.filter((call) => call.fn === f.name).length, f.name).toBeGreaterThanOrEqual(10_000);
 		const shifts = new Set(calls.map((call, i) => (call.fn === 'chunkshift' ? c[i] : '')).filter((v) => v && v !== '255'));
 		expect(shifts.size).toBeGreaterThan(10);
 		expect(new Set(calls.map((call, i) => (call.fn === 'next_state' ? c[i] : ''))).size).toBeGreaterThan(4);
 	});
 
 	test(`${PROGRAMS} random programs of 6 functions: every call gives the same value, no sanitizer report`, async () => {
-		const dir = join(WORK, 'gen');
-		mkdirSync(dir, { recursive: true });
-		let calls = 0;
-		let refused = 0;
-		await fc.assert(
-			fc.asyncProperty(programArb(6), async (text) => {
-				const file = join(dir, 'prog.ts');
-				writeFileSync(file, text);
-				let b: Built;
+		const seed = Number(process.env.KTS_DIFF_SEED ?? 1515);
+		const t0 = performance.now();
+		const stats = { calls: 0, refused: 0 };
+		// two at a time: one compiles (ktsc, in this process) while the
+		// other's gcc and C run
+		// (enough for PROGRAMS checked ones: ktsc refuses some, see checkProgram)
+		const programs = fc.sample(programArb(6), { numRuns: Math.ceil(PROGRAMS * 1.5) + 10, seed });
+		let next = 0;
+		let checked = 0;
+		let failed: number | undefined;
+		const worker = async (w: number) => {
+			while (failed === undefined && checked < PROGRAMS && next < programs.length) {
+				const i = next++;
 				try {
-					// gcc folds the random constants further than ktsc and
-					// warns: -Woverflow where a narrowing that ktsc leaves to
-					// the assignment (as kernel code does) changes a folded
-					// value, -Wtautological-compare where masks make a
-					// comparison constant. kmod-src's own go through the
-					// kernel's W=1 build gate.
-					b = await build(file, join(dir, 'out'), false, ['-Wno-overflow', '-Wno-tautological-compare']);
+					await checkProgram(programs[i], join(WORK, `gen${w}`), stats);
+					checked++;
 				} catch (e) {
-					// a comparison whose answer C knows (x < 0 on an unsigned
-					// x that folds) or a signed constant that overflows:
-					// refused, as gcc would warn; try another
-					const codes = e instanceof Refused ? [...e.message.matchAll(/error (KTS\d+)/g)].map((m) => m[1]) : [];
-					if (codes.length && codes.every((c) => c === 'KTS2018' || c === 'KTS2019')) {
-						refused++;
-						fc.pre(false);
-					}
-					throw e;
+					if (!(e instanceof Skip)) failed ??= i;
 				}
-				const cs = callsOf(b, 60);
-				calls += cs.length;
-				const bad = compare(cs, runC(b, cs), runNode(b, cs));
-				if (bad.length) throw new Error(`C and Node differ:\n  ${bad.slice(0, 5).join('\n  ')}`);
-			}),
-			{ numRuns: PROGRAMS, seed: Number(process.env.KTS_DIFF_SEED ?? 1515), endOnFailure: false },
+			}
+		};
+		await Promise.all([worker(0), worker(1)]);
+		const s = (performance.now() - t0) / 1000;
+		if (failed !== undefined) {
+			// the same programs again, one by one, up to the failure: fast-check shrinks it
+			await fc.assert(
+				fc.asyncProperty(programArb(6), async (text) => {
+					try {
+						await checkProgram(text, join(WORK, 'gen0'), stats);
+					} catch (e) {
+						fc.pre(!(e instanceof Skip));
+						throw e;
+					}
+				}),
+				{ numRuns: failed + 1, seed },
+			);
+			throw new Error(`program ${failed} of seed ${seed} failed, and did not fail again alone`);
+		}
+		console.log(
+			`seed ${seed}: ${checked} programs (${checked * 6} functions) checked, ${stats.calls} calls agree, ${stats.refused} more refused for a tautology or a constant overflow; ${((checked + stats.refused) / s).toFixed(1)} programs/s`,
 		);
-		console.log(`${PROGRAMS} programs, ${PROGRAMS * 6} functions, ${calls} calls agree (${refused} more refused for a tautology or a constant overflow)`);
-	}, 600_000);
+		expect(checked).toBeGreaterThanOrEqual(PROGRAMS);
+	}, 1_800_000);
 
 	test('broken: random programs run as plain JavaScript (no reading) are caught and shrunk', async () => {
-		const dir = join(WORK, 'gen-raw');
-		mkdirSync(dir, { recursive: true });
+		const stats = { calls: 0, refused: 0 };
 		const out = await fc.check(
 			fc.asyncProperty(programArb(6), async (text) => {
-				const file = join(dir, 'prog.ts');
-				writeFileSync(file, text);
-				let b: Built;
 				try {
-					b = await build(file, join(dir, 'out'), true, ['-Wno-overflow', '-Wno-tautological-compare']);
+					await checkProgram(text, join(WORK, 'gen-raw'), stats, true);
 				} catch (e) {
-					fc.pre(!(e instanceof Refused));
+					fc.pre(!(e instanceof Skip));
 					throw e;
 				}
-				const cs = callsOf(b, 60);
-				const bad = compare(cs, runC(b, cs), runNode(b, cs));
-				if (bad.length) throw new Error(`C and Node differ:\n  ${bad.slice(0, 3).join('\n  ')}`);
 			}),
 			{ numRuns: 20, seed: 1515, endOnFailure: true },
 		);
 		expect(out.failed).toBe(true);
 		expect((out.errorInstance as Error).message).toContain('C and Node differ');
 	}, 600_000);
+
+	describe('broken compilers are caught by the random programs within a minute', () => {
+		for (const variant of Object.keys(breakage) as (keyof typeof breakage)[]) {
+			test(variant, async () => {
+				const stats = { calls: 0, refused: 0 };
+				const t0 = performance.now();
+				breakage[variant] = true;
+				try {
+					const out = await fc.check(
+						fc.asyncProperty(programArb(6), async (text) => {
+							try {
+								await checkProgram(text, join(WORK, `gen-${variant}`), stats);
+							} catch (e) {
+								fc.pre(!(e instanceof Skip));
+								throw e;
+							}
+						}),
+						{ numRuns: 500, seed: 1515, endOnFailure: true, interruptAfterTimeLimit: 60_000 },
+					);
+					const s = (performance.now() - t0) / 1000;
+					expect(out.failed, `${variant} not caught in ${out.numRuns} programs (${s.toFixed(0)} s)`).toBe(true);
+					console.log(`${variant}: caught after ${out.numRuns} programs, ${s.toFixed(1)} s: ${(out.errorInstance as Error).message.split('\n').slice(0, 2).join(' ')}`);
+				} finally {
+					breakage[variant] = false;
+				}
+			}, 120_000);
+		}
+	});
 });

@@ -7,6 +7,7 @@ import { checkCondition, checkExpr, describeNode, type Want } from './exprs.js';
 import { FormatError, mismatch, parseFormat } from './format.js';
 import { type Adjust, type CallInfo, ERR, type ExprInfo, isErr } from './info.js';
 import { type FuncEntity, jsDocTags } from './model.js';
+import { breakage } from '../breakage.js';
 
 const ERRI: ExprInfo = { type: ERR };
 
@@ -307,7 +308,7 @@ function checkConversion(ck: Checker, node: CallExpression, conv: { target: CTyp
 	// (where only the value matters, a constant whose value fits keeps it too)
 	const keepsValue = widening || (lit !== undefined && lit === a.lit);
 	let cast = true;
-	if (want.kind === 'implicit') cast = !(keepsValue || (want.type.kind === 'int' && sameType(want.type, to)));
+	if (want.kind === 'implicit') cast = !(keepsValue || (want.type.kind === 'int' && sameType(want.type, to)) || breakage.dropNarrowingCasts);
 	else if (want.kind === 'shift') cast = !keepsValue;
 	// an operand: its type decides the other's conversion, so the operand
 	// without the cast must convert the same way (0ULL >> n is no s64 0)

@@ -18,6 +18,7 @@ import {
 import { checkCall } from './calls.js';
 import type { Checker } from './checker.js';
 import { ERR, type ExprInfo, isErr } from './info.js';
+import { breakage } from '../breakage.js';
 
 /** What the surrounding code does with an expression's value. */
 export type Want =
@@ -727,7 +728,7 @@ function checkPrefix(ck: Checker, node: import('ts-morph').PrefixUnaryExpression
 			// only a literal takes its type from the target: C negates
 			// anything else in its own type (-(long)x, not (long)-x)
 			const literal = Node.isNumericLiteral(operand) || Node.isBigIntLiteral(operand);
-			const i = checkExpr(ck, operand, want.kind === 'implicit' && literal ? want : { kind: 'operand' });
+			const i = checkExpr(ck, operand, want.kind === 'implicit' && (literal || breakage.negateInTargetType) ? want : { kind: 'operand' });
 			if (isErr(i)) return i;
 			if (i.untyped && i.lit !== undefined) return { type: i.type, lit: -i.lit, untyped: true };
 			const t = asArith(ck, operand, i, '-');

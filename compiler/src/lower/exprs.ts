@@ -4,6 +4,7 @@ import * as C from '../c/ast.js';
 import { type CType, INT_TYPES, type IntType } from '../c/types.js';
 import type { Adjust } from '../check/info.js';
 import type { Lowerer } from './lowerer.js';
+import { breakage } from '../breakage.js';
 
 const BINOP: Record<string, C.BinaryOp> = {
 	'+': '+',
@@ -78,7 +79,7 @@ function negativeLiteral(lw: Lowerer, text: string, value: bigint, type: CType |
 	}
 	const digits = literalText(text, magnitude, undefined, false, false).replace(/U?L*$/, '');
 	// a 64-bit one keeps its type: -1L, not the int -1 (-1 >> 40 would shift an int)
-	if (magnitude <= INT_MAX) return C.num(`-${digits}${it && it.bits === 64 ? typedSuffix(it, magnitude) : ''}`);
+	if (magnitude <= INT_MAX) return C.num(`-${digits}${it && it.bits === 64 && !breakage.negativeLiteralUntyped ? typedSuffix(it, magnitude) : ''}`);
 	return C.num(`-${digits}${it?.std === 'long long' ? 'LL' : 'L'}`);
 }
 

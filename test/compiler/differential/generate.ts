@@ -83,6 +83,30 @@ function expr(t: T, depth: number, vars: Var[]): fc.Arbitrary<string> {
 	return fc.oneof({ depthSize: 'small', withCrossShrink: true }, ...arms);
 }
 
+/** Narrower types whose every value a type keeps (C widens them implicitly). */
+const WIDENS_FROM: Record<string, string[]> = {
+	s16: ['u8', 's8'],
+	u16: ['u8'],
+	int: ['u8', 's8', 'u16', 's16'],
+	s32: ['u8', 's8', 'u16', 's16'],
+	u32: ['u8', 'u16'],
+	uint: ['u8', 'u16'],
+};
+
+/**
+ * What a declaration of type `t` starts from: an expression of its type,
+ * or a narrower conversion it widens (`let x: u32 = u8(e)`: C truncates to
+ * u8 first, then widens).
+ */
+function initExpr(t: T, vars: Var[]): fc.Arbitrary<string> {
+	const narrow = (WIDENS_FROM[t.ts] ?? []).map(byName);
+	const arms: fc.Arbitrary<string>[] = [expr(t, 3, vars), expr(t, 3, vars), expr(t, 3, vars)];
+	if (narrow.length) arms.push(fc.constantFrom(...narrow).chain((n) => expr(byName('int'), 2, vars).map((e) => `${n.ts}(${e})`)));
+	// minus a widened unsigned value: C negates in the wide type
+	if (t.signed && t.bits === 64) arms.push(fc.constantFrom(...['u32', 'uint', 'u16'].map(byName)).chain((u) => expr(u, 2, vars).map((e) => `-${t.ts}(${e})`)));
+	return fc.oneof(...arms);
+}
+
 /** A statement that changes local `v`, stored as C stores into its type. */
 function update(v: Var, vars: Var[]): fc.Arbitrary<string> {
 	const arms: fc.Arbitrary<string>[] = [fc.constantFrom(`${v.name}++;`, `${v.name}--;`)];
@@ -114,7 +138,7 @@ function fn(name: string, fields: T[]): fc.Arbitrary<string> {
 			const ps: Var[] = params.map((t, i) => ({ name: `p${i}`, t }));
 			const xs: Var[] = locals.map((t, i) => ({ name: `x${i}`, t }));
 			const fs: Var[] = withStruct ? fields.map((t, i) => ({ name: `s.a${i}`, t })) : [];
-			const inits = fc.tuple(...xs.map((x, i) => expr(x.t, 3, [...ps, ...fs, ...xs.slice(0, i)])));
+			const inits = fc.tuple(...xs.map((x, i) => initExpr(x.t, [...ps, ...fs, ...xs.slice(0, i)])));
 			const all = [...ps, ...fs, ...xs];
 			const changed = [...xs, ...fs];
 			const updates = fc.array(fc.constantFrom(...changed).chain((x) => update(x, all)), { maxLength: 5 });

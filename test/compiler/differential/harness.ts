@@ -2,7 +2,8 @@
 // by ktsc and built by gcc with the undefined-behaviour and address
 // sanitizers (user space, against include/linux/*.h), and the same program
 // run as its Node reading; each call's result from both, side by side.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compile } from '../../../compiler/src/compile.js';
@@ -89,7 +90,7 @@ export async function build(file: string, work: string, raw = false, extraFlags:
 	const dir = dirname(file);
 	// `units`: other files the program imports (kmod-src's), each its own C
 	// file; the source directory then spans both
-	const r = compile(units.length ? ROOT : dir, { files: [file, ...units], preludeDir: PRELUDE, nodeReading: true });
+	const r = compile(units.length ? ROOT : dir, { files: [file, ...units], preludeDir: PRELUDE, nodeReading: true, reuse: true });
 	if (r.diagnostics.count) throw new Refused(r.diagnostics.sorted().map((d) => formatDiagnostic(d, ROOT)).join('\n'));
 	const name = basename(file, '.ts');
 	for (const f of r.files) writeFileSync(join(work, basename(f.path)), f.text);
@@ -98,7 +99,12 @@ export async function build(file: string, work: string, raw = false, extraFlags:
 	writeFileSync(join(work, 'main.c'), harnessMain(name, fns));
 	const exe = join(work, name);
 	const cs = r.files.filter((f) => f.path.endsWith('.c')).map((f) => join(work, basename(f.path)));
-	execFileSync('gcc', [...GCC_FLAGS, ...extraFlags, '-I', INCLUDE, '-I', work, '-o', exe, ...cs, join(work, 'main.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
+	// (asynchronous: the next program compiles while gcc runs)
+	try {
+		await promisify(execFile)('gcc', [...GCC_FLAGS, ...extraFlags, '-I', INCLUDE, '-I', work, '-o', exe, ...cs, join(work, 'main.c')]);
+	} catch (e) {
+		throw new Error(`gcc failed:\n${(e as { stderr?: string }).stderr ?? (e as Error).message}`);
+	}
 	// the reading imports the simulated kernel where the program imports the
 	// declarations, and other modules where they are (kmod-src's run as
 	// their own reading: vitest.config.ts)
@@ -160,11 +166,17 @@ ${cases.join('\n')}
 }
 
 /** Every call through the C; a sanitizer report throws with it. */
-export function runC(b: Built, calls: Call[]): string[] {
+export async function runC(b: Built, calls: Call[]): Promise<string[]> {
 	const input = calls.map((c) => `${c.fn} ${c.args.join(' ')}\n`).join('');
-	const p = spawnSync(b.exe, [], { input, encoding: 'utf8', env: { ...process.env, UBSAN_OPTIONS: 'print_stacktrace=1', ASAN_OPTIONS: 'detect_leaks=0' } });
-	if (p.status !== 0) throw new Error(`the C failed (status ${p.status}):\n${p.stderr}`);
-	return p.stdout.trimEnd().split('\n');
+	const p = spawn(b.exe, [], { env: { ...process.env, UBSAN_OPTIONS: 'print_stacktrace=1', ASAN_OPTIONS: 'detect_leaks=0' } });
+	let out = '';
+	let err = '';
+	p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+	p.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+	p.stdin.end(input);
+	const status = await new Promise<number | null>((res) => p.on('close', res));
+	if (status !== 0) throw new Error(`the C failed (status ${status}):\n${err}`);
+	return out.trimEnd().split('\n');
 }
 
 /** Every call through the Node reading; a throw is the result. */
