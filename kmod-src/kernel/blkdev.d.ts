@@ -27,7 +27,8 @@ export declare class gendisk {
 }
 export declare class block_device_operations {
 	owner: Ptr<module>;
-	submit_bio: (bio: Ptr<bio>) => void;
+	/** NULL for a blk-mq driver. */
+	submit_bio: ((bio: Ptr<bio>) => void) | null;
 }
 export declare class bvec_iter {
 	bi_sector: sector_t;

@@ -98,6 +98,8 @@ export interface FuncType {
 	params: { name: string; type: CType }[];
 	/** A function pointer field/parameter rather than a function. */
 	pointer?: boolean;
+	/** A function pointer that may be NULL: `((...) => R) | null`. */
+	nullable?: boolean;
 }
 
 /** A type the kernel declares that we only pass around (page, bio, ...). */

@@ -195,6 +195,8 @@ export class Checker {
 		}
 		if (to.kind === 'func') {
 			// TypeScript takes (a: u8) => int for (a: u32) => void: C does not
+			// NULL where the op is optional
+			if (to.nullable && f.kind === 'ptr' && from.lit === 0n) return true;
 			if (f.kind === 'func') {
 				if (sameSignature(f, to)) return true;
 				this.report(node, 'KTS2009', signature(to), signature(f), 'give the function exactly the C signature of the pointer it is stored in');

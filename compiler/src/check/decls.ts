@@ -86,7 +86,7 @@ function checkStruct(ck: Checker, cls: ClassDeclaration): void {
 			if (!f) continue;
 			const init = m.getInitializer();
 			if (m.hasExclamationToken()) {
-				if (f.type.kind !== 'ptr') ck.report(m.getNameNode(), 'KTS1028', m.getName());
+				if (f.type.kind !== 'ptr' && !(f.type.kind === 'func' && f.type.nullable)) ck.report(m.getNameNode(), 'KTS1028', m.getName());
 				continue;
 			}
 			if (!init) {

@@ -332,7 +332,8 @@ export function checkCondition(ck: Checker, node: Expression): ExprInfo {
 	const i = checkExpr(ck, node, { kind: 'cond' });
 	if (isErr(i)) return i;
 	const t = i.type;
-	if (t.kind === 'struct' || t.kind === 'array' || t.kind === 'func' || t.kind === 'void') {
+	// a function pointer that may be NULL is tested like a pointer
+	if (t.kind === 'struct' || t.kind === 'array' || (t.kind === 'func' && !t.nullable) || t.kind === 'void') {
 		ck.report(node, 'KTS2009', 'a condition (bool, integer or pointer)', typeName(t), 'compare explicitly');
 		return { type: ERR };
 	}

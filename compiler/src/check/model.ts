@@ -479,6 +479,8 @@ export class Model {
 			if (nonNull.length === 1 && parts.length === 2) {
 				const t = this.typeFromNode(nonNull[0]);
 				if (t && t.kind === 'ptr') return { ...t, nullable: true };
+				// a function pointer that may be NULL (an optional op)
+				if (t && t.kind === 'func') return { ...t, nullable: true };
 				if (t) this.diags.report(tn, 'KTS1003');
 				return undefined;
 			}

@@ -25,6 +25,11 @@ class slot {
 	marks = new Bitmap(96);
 }
 
+/** Optional ops: a function pointer that may be NULL. */
+class slot_ops {
+	count!: ((s: Ptr<slot>) => ulong) | null;
+}
+
 /** A table of slots. */
 class slots {
 	/** Pointers to the slots. */
@@ -104,8 +109,14 @@ function in_sync_members(mddev: Ptr<mddev>, s: Ptr<slots>, start: sector_t): int
 	return n === 0 ? -ENOMEM : n;
 }
 
+function slot_ops_count(ops: Ptr<slot_ops>, s: Ptr<slot>): ulong {
+	if (!ops.count)
+		return 0n;
+	return ops.count(s);
+}
+
 /** @global */
-export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
+export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>, ops: Ptr<slot_ops>): int {
 	const s = slots_alloc(4);
 	const count = local<ulong>(0n);
 
@@ -117,6 +128,8 @@ export function structs_main(mddev: Ptr<mddev>, rdev: Ptr<md_rdev>): int {
 		slot_count(first, count);
 	if (first !== null && slot_mark(first, 3))
 		pr_err('%s: sector 4 was marked\n', mdname(mddev));
+	if (first !== null && slot_ops_count(ops, first))
+		ops.count = null;
 	kfree(s.table);
 	kfree(s);
 	return in_sync_members(mddev, s, rdev.sb_start);

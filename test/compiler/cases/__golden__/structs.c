@@ -29,6 +29,11 @@ struct slot {
 	DECLARE_BITMAP(marks, 96);
 };
 
+/* Optional ops: a function pointer that may be NULL. */
+struct slot_ops {
+	unsigned long (*count)(struct slot *s);
+};
+
 /* A table of slots. */
 struct slots {
 	/* Pointers to the slots. */
@@ -118,7 +123,15 @@ static int in_sync_members(struct mddev *mddev, struct slots *s, sector_t start)
 	return n == 0 ? -ENOMEM : n;
 }
 
-int structs_main(struct mddev *mddev, struct md_rdev *rdev)
+static unsigned long slot_ops_count(struct slot_ops *ops, struct slot *s)
+{
+	if (!ops->count)
+		return 0;
+	return ops->count(s);
+}
+
+int structs_main(struct mddev *mddev, struct md_rdev *rdev,
+		 struct slot_ops *ops)
 {
 	struct slots *s = slots_alloc(4);
 	unsigned long count = 0;
@@ -131,6 +144,8 @@ int structs_main(struct mddev *mddev, struct md_rdev *rdev)
 		slot_count(first, &count);
 	if (first && slot_mark(first, 3))
 		pr_err("%s: sector 4 was marked\n", mdname(mddev));
+	if (first && slot_ops_count(ops, first))
+		ops->count = NULL;
 	kfree(s->table);
 	kfree(s);
 	return in_sync_members(mddev, s, rdev->sb_start);

@@ -12,8 +12,10 @@
 struct later;
 struct md_rdev;
 struct mddev;
+struct slot_ops;
 
-int structs_main(struct mddev *mddev, struct md_rdev *rdev);
+int structs_main(struct mddev *mddev, struct md_rdev *rdev,
+		 struct slot_ops *ops);
 void later_use(struct later *l);
 
 #endif /* _STRUCTS_H */
