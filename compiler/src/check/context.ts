@@ -75,23 +75,16 @@ export function checkSleepingContexts(ck: Checker): void {
 		ck.report(call, 'KTS3014', call.getExpression().getText(), chain.join(' -> '), where);
 
 	// functions the kernel calls in atomic context, and why
+	// (named in function bodies and in file-scope initialisers: ops tables)
 	const atomic = new Map<FunctionDeclaration, string>();
-	for (const fn of fns.values())
-		for (const id of fn.getDescendantsOfKind(SyntaxKind.Identifier)) {
+	const scopes: Node[] = [...fns.values(), ...ck.fe.units.flatMap((u) => u.files.flatMap((sf) => sf.getVariableDeclarations()))];
+	for (const scope of scopes)
+		for (const id of scope.getDescendantsOfKind(SyntaxKind.Identifier)) {
 			const target = fns.get(id.getText());
 			if (!target || ck.model.declOf(id) !== target) continue;
 			const why = atomicSlot(ck, id);
 			if (why && !atomic.has(target)) atomic.set(target, why);
 		}
-	for (const u of ck.fe.units)
-		for (const sf of u.files)
-			for (const v of sf.getVariableDeclarations())
-				for (const id of v.getDescendantsOfKind(SyntaxKind.Identifier)) {
-					const target = fns.get(id.getText());
-					if (!target || ck.model.declOf(id) !== target) continue;
-					const why = atomicSlot(ck, id);
-					if (why && !atomic.has(target)) atomic.set(target, why);
-				}
 
 	for (const fn of fns.values()) {
 		const inAtomic = atomic.get(fn);

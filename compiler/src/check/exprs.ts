@@ -430,7 +430,8 @@ function constFold(op: string, a: bigint, b: bigint): bigint | undefined {
 	return undefined;
 }
 
-const COMPOUND: Record<string, string> = {
+/** Compound assignments and the operator each applies. */
+export const COMPOUND: Record<string, string> = {
 	'+=': '+',
 	'-=': '-',
 	'*=': '*',

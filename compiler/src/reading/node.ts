@@ -13,24 +13,13 @@
 import { resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Checker } from '../check/checker.js';
+import { COMPOUND } from '../check/exprs.js';
 import type { ExprInfo } from '../check/info.js';
 import { type CType, typeName } from '../c/types.js';
 
 export const RUNTIME = resolve(import.meta.dirname, 'runtime.ts');
 
 const ARITH = new Set(['+', '-', '*', '&', '|', '^', '<<', '>>', '>>>', '%']);
-const COMPOUND: Record<string, string> = {
-	'+=': '+',
-	'-=': '-',
-	'*=': '*',
-	'%=': '%',
-	'&=': '&',
-	'|=': '|',
-	'^=': '^',
-	'<<=': '<<',
-	'>>=': '>>',
-	'>>>=': '>>>',
-};
 
 type IntT = Extract<CType, { kind: 'int' }>;
 
