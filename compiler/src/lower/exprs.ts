@@ -72,7 +72,8 @@ export function literalText(text: string, value: bigint, type: CType | undefined
 function negativeLiteral(lw: Lowerer, text: string, value: bigint, type: CType | undefined): C.Expr {
 	const it = type && type.kind === 'int' ? type : undefined;
 	const magnitude = -value;
-	const limit = value === -(1n << 63n) ? (it?.std === 'long' ? 'LONG_MIN' : 'LLONG_MIN') : value === -(1n << 31n) ? 'INT_MIN' : undefined;
+	// (INT_MIN is an int: in a 64-bit type -2147483648L is a literal)
+	const limit = value === -(1n << 63n) ? (it?.std === 'long' ? 'LONG_MIN' : 'LLONG_MIN') : value === -(1n << 31n) && !(it && it.bits === 64) ? 'INT_MIN' : undefined;
 	if (limit) {
 		lw.headers.add('linux/limits.h');
 		return C.id(limit);

@@ -83,3 +83,8 @@ export function shift_negative_long(n: u32): long {
 export function compare_converted_constant(a: s64): bool {
 	return a < s64(u64(0n) >> u64(0n));
 }
+
+/** @global */
+export function shift_converted_int_min(a: long): bool {
+	return s64(int(-0x80000000)) >> s64(63n) < s64(a);
+}
