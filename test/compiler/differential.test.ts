@@ -76,9 +76,10 @@ describe('C and the Node reading agree', () => {
 	 * ktsc that printed -(u32)a), shift_negative_long (one that printed the
 	 * int -1 shifted by up to 63), compare_converted_constant (one that
 	 * dropped the (s64) of an unsigned constant expression), shift_converted_int_min
-	 * (one that printed s64(INT_MIN) as the int INT_MIN: gcc refused the shift).
+	 * (one that printed s64(INT_MIN) as the int INT_MIN: gcc refused the shift),
+	 * shift_signed_left and narrow_store (their conversions wrap in JavaScript too).
 	 */
-	const CONTROLS = ['int_of_u8s', 'negate_widened', 'shift_negative_long', 'compare_converted_constant', 'shift_converted_int_min'];
+	const CONTROLS = ['int_of_u8s', 'negate_widened', 'shift_negative_long', 'compare_converted_constant', 'shift_converted_int_min', 'shift_signed_left', 'narrow_store'];
 
 	test('arithmetic where JavaScript and C part ways (differential/arith.ts), on edge values and random ones', async () => {
 		const b = await build(ARITH, join(WORK, 'arith'));

@@ -184,6 +184,11 @@ function stringAllowed(node: Node, want: Want): boolean {
 	return !!parent && Node.isCallExpression(parent) && parent.getArguments().includes(node);
 }
 
+/** The unsigned type of a signed one's width (int -> unsigned int). */
+function unsignedOf(t: IntType): IntType {
+	return intType(t.bits === 64 ? (t.std === 'long' ? 'ulong' : 'u64') : 'uint')!;
+}
+
 /** An error number: a constant E... of the declaration layer's errno.d.ts. */
 function isErrno(decl: Node, name: string): boolean {
 	return /^E[A-Z0-9]+$/.test(name) && decl.getSourceFile().getBaseName() === 'errno.d.ts';
@@ -585,6 +590,13 @@ function binaryResult(
 			return { type: ERR };
 		}
 		const lt = a.untyped ? INT : promote(x);
+		// a signed value shifted left past its sign bit is undefined in C,
+		// and gcc's optimiser does assume it away (differential/arith.ts
+		// shift_signed_left): only a constant that stays in range may
+		if (op === '<<' && lt.signed && !(a.lit !== undefined && b.lit !== undefined && fits(constFold('<<', a.lit, b.lit)!, lt))) {
+			ck.report(node, 'KTS2006', '<<', `the signed '${typeName(lt)}'`, `a left shift past the sign bit is undefined in C; shift an unsigned value (${ck.convName(unsignedOf(lt))}(x) << n)`);
+			return { type: ERR };
+		}
 		if (b.lit !== undefined) {
 			if (b.lit < 0n || b.lit >= BigInt(lt.bits)) {
 				ck.report(rn, 'KTS2008', String(b.lit), String(lt.bits), typeName(lt));

@@ -72,7 +72,8 @@ function expr(t: T, depth: number, vars: Var[]): fc.Arbitrary<string> {
 	if (t.bits >= 32) {
 		arms.push(
 			fc.tuple(self, fc.constantFrom('+', '-', '*', '&', '|', '^'), self).map(([a, op, b]) => `(${a} ${op} ${b})`),
-			fc.tuple(self, fc.boolean(), self).map(([a, left, b]) => `(${a} ${left ? '<<' : t.bits === 32 && !t.signed ? '>>>' : '>>'} (${b} & ${t.bits === 64 ? '63n' : '31'}))`),
+			// (a signed value is shifted right only: left past its sign bit is undefined, KTS2006)
+			fc.tuple(self, fc.boolean(), self).map(([a, left, b]) => `(${a} ${left && !t.signed ? '<<' : t.bits === 32 && !t.signed ? '>>>' : '>>'} (${b} & ${t.bits === 64 ? '63n' : '31'}))`),
 			t.signed ? self.map((a) => `(-${a})`) : fc.tuple(self, self).map(([a, b]) => `(${a} & ~${b})`),
 		);
 		if (t.bits === 32 && !t.signed) arms.push(fc.tuple(self, self).map(([a, b]) => `(${a} % (${b} | 1))`));
@@ -117,7 +118,7 @@ function update(v: Var, vars: Var[]): fc.Arbitrary<string> {
 	} else {
 		const mask = v.t.bits === 64 ? '63n' : '31';
 		const right = v.t.bits === 32 && !v.t.signed ? '>>>=' : '>>=';
-		arms.push(fc.tuple(fc.constantFrom('<<=', right), expr(v.t, 1, vars)).map(([op, e]) => `${v.name} ${op} ${e} & ${mask};`));
+		arms.push(fc.tuple(fc.constantFrom(...(v.t.signed ? [right] : ['<<=', right])), expr(v.t, 1, vars)).map(([op, e]) => `${v.name} ${op} ${e} & ${mask};`));
 		arms.push(fc.tuple(fc.constantFrom('+=', '-=', '*=', '&=', '|=', '^=', '='), expr(v.t, 2, vars)).map(([op, e]) => `${v.name} ${op} ${e};`));
 	}
 	return fc.oneof(...arms);

@@ -186,6 +186,16 @@ function set_ops(p: Ptr<md_personality>): void {
 	p.quiesce = quiesce;
 }
 
+/** Left shifts of signed values: undefined past the sign bit. */
+function shifts(a: int, b: s64, n: uint): u32 {
+	const c = a << 2; // KTS2006
+	const d = b << 1n; // KTS2006
+	const e = 1 << n; // KTS2006
+	const f = (1 << 4) + u32(n) << 3;
+
+	return u32(c) + u32(d) + u32(e) + f;
+}
+
 function casts(a: u32): u8 {
 	return a as u8; // KTS2015
 }
