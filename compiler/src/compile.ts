@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Checker } from './check/checker.js';
 import { Diagnostics, formatDiagnostic } from './diagnostics/diagnostics.js';
 import { emitUnit, type OutputFile } from './emit/emit.js';
-import { loadProject } from './frontend.js';
+import { type Frontend, loadProject } from './frontend.js';
 import { lowerUnit } from './lower/unit.js';
 import { nodeReadings } from './reading/node.js';
 
@@ -28,27 +28,37 @@ export interface CompileResult {
 	readings?: Map<string, string>;
 }
 
-export function compile(srcDir: string, opts: CompileOptions = {}): CompileResult {
-	const diags = new Diagnostics();
-	const root = resolve(srcDir, '..');
+/**
+ * Load and check: the checker of a program the subset accepts, or none
+ * (the diagnostics say why). `fe` names the units either way.
+ */
+function check(srcDir: string, opts: CompileOptions, diags: Diagnostics): { fe: Frontend; ck?: Checker } {
 	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files, reuse: opts.reuse });
 	if (!fe.units.length) {
 		diags.reportAt(resolve(srcDir), '', 0, 0, 'KTS0002', srcDir);
-		return { diagnostics: diags, files: [], units: [] };
+		return { fe };
 	}
 	// TypeScript's own errors come first: the subset checks assume a
 	// program TypeScript accepts.
-	if (diags.count) return { diagnostics: diags, files: [], units: fe.units.map((u) => u.name) };
+	if (diags.count) return { fe };
 	const ck = new Checker(fe, diags);
 	ck.run();
-	if (diags.count) return { diagnostics: diags, files: [], units: fe.units.map((u) => u.name) };
+	return diags.count ? { fe } : { fe, ck };
+}
+
+export function compile(srcDir: string, opts: CompileOptions = {}): CompileResult {
+	const diags = new Diagnostics();
+	const root = resolve(srcDir, '..');
+	const { fe, ck } = check(srcDir, opts, diags);
+	const units = fe.units.map((u) => u.name);
+	if (!ck) return { diagnostics: diags, files: [], units };
 	const files: OutputFile[] = [];
 	for (const u of fe.units) {
 		const lowered = lowerUnit(ck, ck.units.get(u.name)!, root);
 		files.push(...emitUnit(lowered, { lineDirectives: opts.lineDirectives, rootDir: root }));
 	}
 	const readings = opts.nodeReading ? nodeReadings(ck) : undefined;
-	return { diagnostics: diags, files, units: fe.units.map((u) => u.name), ...(readings ? { readings } : {}) };
+	return { diagnostics: diags, files, units, ...(readings ? { readings } : {}) };
 }
 
 /**
@@ -57,10 +67,8 @@ export function compile(srcDir: string, opts: CompileOptions = {}): CompileResul
  */
 export function readForNode(srcDir: string, opts: CompileOptions = {}): Map<string, string> {
 	const diags = new Diagnostics();
-	const fe = loadProject(srcDir, diags, { preludeDir: opts.preludeDir, files: opts.files });
-	const ck = new Checker(fe, diags);
-	if (!diags.count) ck.run();
-	if (diags.count) {
+	const { ck } = check(srcDir, opts, diags);
+	if (!ck) {
 		const root = resolve(srcDir, '..');
 		throw new Error(`ktsc does not accept ${srcDir}:\n${diags.sorted().map((d) => formatDiagnostic(d, root)).join('\n')}`);
 	}

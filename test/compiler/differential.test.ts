@@ -57,6 +57,18 @@ async function checkProgram(text: string, dir: string, stats: { calls: number; r
 	if (bad.length) throw new Error(`C and Node differ:\n  ${bad.slice(0, 5).join('\n  ')}`);
 }
 
+/** checkProgram() over random programs, for fast-check: a Skip is no run. */
+function programProperty(dir: string, stats: { calls: number; refused: number }, raw = false) {
+	return fc.asyncProperty(programArb(6), async (text) => {
+		try {
+			await checkProgram(text, dir, stats, raw);
+		} catch (e) {
+			fc.pre(!(e instanceof Skip));
+			throw e;
+		}
+	});
+}
+
 /** Edge values and random ones for every function of `b`. */
 function callsOf(b: Built, n = 400): Call[] {
 	const raw = fc.sample(fc.oneof(fc.constantFrom(...EDGES), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), { numRuns: n, seed: 15 });
@@ -148,14 +160,7 @@ describe('C and the Node reading agree', () => {
 		if (failed !== undefined) {
 			// the same programs again, one by one, up to the failure: fast-check shrinks it
 			await fc.assert(
-				fc.asyncProperty(programArb(6), async (text) => {
-					try {
-						await checkProgram(text, join(WORK, 'gen0'), stats);
-					} catch (e) {
-						fc.pre(!(e instanceof Skip));
-						throw e;
-					}
-				}),
+				programProperty(join(WORK, 'gen0'), stats),
 				{ numRuns: failed + 1, seed },
 			);
 			throw new Error(`program ${failed} of seed ${seed} failed, and did not fail again alone`);
@@ -169,14 +174,7 @@ describe('C and the Node reading agree', () => {
 	test('broken: random programs run as plain JavaScript (no reading) are caught and shrunk', async () => {
 		const stats = { calls: 0, refused: 0 };
 		const out = await fc.check(
-			fc.asyncProperty(programArb(6), async (text) => {
-				try {
-					await checkProgram(text, join(WORK, 'gen-raw'), stats, true);
-				} catch (e) {
-					fc.pre(!(e instanceof Skip));
-					throw e;
-				}
-			}),
+			programProperty(join(WORK, 'gen-raw'), stats, true),
 			{ numRuns: 20, seed: 1515, endOnFailure: true },
 		);
 		expect(out.failed).toBe(true);
@@ -191,14 +189,7 @@ describe('C and the Node reading agree', () => {
 				breakage[variant] = true;
 				try {
 					const out = await fc.check(
-						fc.asyncProperty(programArb(6), async (text) => {
-							try {
-								await checkProgram(text, join(WORK, `gen-${variant}`), stats);
-							} catch (e) {
-								fc.pre(!(e instanceof Skip));
-								throw e;
-							}
-						}),
+						programProperty(join(WORK, `gen-${variant}`), stats),
 						{ numRuns: 500, seed: 1515, endOnFailure: true, interruptAfterTimeLimit: 60_000 },
 					);
 					const s = (performance.now() - t0) / 1000;

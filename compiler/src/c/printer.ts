@@ -514,22 +514,19 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 		if (prevKind && (prevKind !== d.k || multi) && !(d.k === 'macro' && prevKind === 'global') && !exportOf)
 			out.lines.push('');
 		prevKind = multi ? `${d.k}#` : d.k;
-		// the directive goes after the comment, right before the declaration
-		const at = () => (d.pos ? out.pos(0, d.pos) : out.unpos());
+		// the comment, then the directive, right before the declaration
 		const comment = 'comment' in d ? d.comment : d.k === 'global' ? d.decl.comment : undefined;
-		if (!comment) at();
+		if (comment) for (const l of commentLines(comment, 0, d.k === 'func' && isKernelDoc(d))) out.push(0, l);
+		if (d.pos) out.pos(0, d.pos);
+		else out.unpos();
 		switch (d.k) {
 			case 'include':
 				out.push(0, d.system ? `#include <${d.path}>` : `#include "${d.path}"`);
 				break;
 			case 'define':
-				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
-				if (d.comment) at();
 				out.push(0, `#define ${d.name} ${exprText(d.value, 0, Infinity)}`);
 				break;
 			case 'enum':
-				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
-				if (d.comment) at();
 				out.push(0, `enum ${d.name} {`);
 				for (const m of d.members) {
 					if (m.comment) for (const l of commentLines(m.comment, 1)) out.push(1, l);
@@ -538,8 +535,6 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				out.push(0, '};');
 				break;
 			case 'struct':
-				if (d.comment) for (const l of commentLines(d.comment)) out.push(0, l);
-				if (d.comment) at();
 				out.push(0, `struct ${d.name} {`);
 				for (const f of d.fields) {
 					if (f.blankBefore) out.lines.push('');
@@ -549,8 +544,6 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				out.push(0, '};');
 				break;
 			case 'func':
-				if (d.comment) for (const l of commentLines(d.comment, 0, isKernelDoc(d))) out.push(0, l);
-				if (d.comment) at();
 				out.lines.push(funcHead(d, width));
 				out.push(0, '{');
 				printBody(out, 1, d.body.body);
@@ -560,8 +553,6 @@ export function printDecls(decls: C.Decl[], opts: PrintOptions = {}): string {
 				out.lines.push(`${funcHead(d, width)};`);
 				break;
 			case 'global':
-				if (d.decl.comment) for (const l of commentLines(d.decl.comment)) out.push(0, l);
-				if (d.decl.comment) at();
 				out.doc(0, declDoc(d.decl));
 				break;
 			case 'macro':

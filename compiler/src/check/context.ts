@@ -31,24 +31,21 @@ export function checkSleepingContexts(ck: Checker): void {
 			}
 
 	const memo = new Map<FunctionDeclaration, Chain | null>();
-	const calleeOf = (call: CallExpression): FunctionDeclaration | 'prelude' | undefined => {
+	const calleeOf = (call: CallExpression): FunctionDeclaration | undefined => {
 		const callee = call.getExpression();
-		if (!Node.isIdentifier(callee)) return undefined;
-		const decl = ck.model.declOf(callee);
-		if (!decl || !Node.isFunctionDeclaration(decl)) return undefined;
-		return ck.model.isPrelude(decl) ? 'prelude' : decl;
+		const decl = Node.isIdentifier(callee) ? ck.model.declOf(callee) : undefined;
+		return decl && Node.isFunctionDeclaration(decl) ? decl : undefined;
 	};
 
 	/** The chain through which this call may sleep, or null. */
 	const callSleeps = (call: CallExpression): Chain | null => {
 		const callee = calleeOf(call);
 		const name = call.getExpression().getText();
-		if (callee === 'prelude') {
-			const decl = ck.model.declOf(call.getExpression()) as FunctionDeclaration;
-			const tags = jsDocTags(decl);
+		if (callee && ck.model.isPrelude(callee)) {
+			const tags = jsDocTags(callee);
 			if (tags.has('might_sleep')) return [name];
 			if (tags.has('gfp')) {
-				const i = decl.getParameters().findIndex((p) => p.getName() === tags.get('gfp'));
+				const i = callee.getParameters().findIndex((p) => p.getName() === tags.get('gfp'));
 				const gfp = call.getArguments()[i]?.getText();
 				if (gfp !== undefined && !NON_SLEEPING_GFP.has(gfp)) return [`${name}(${gfp})`];
 			}

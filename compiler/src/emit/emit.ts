@@ -72,14 +72,15 @@ export function emitUnit(u: LoweredUnit, opts: EmitOptions): OutputFile[] {
 		out.push({ path: `kernel/${patchName(u)}`, text: emitPatch(u, source, commentLines) });
 		return out;
 	}
-	// the line the body starts on, for #line directives back to the C file
+	// the file around a marker where the body goes: the line the body
+	// starts on is known before it is printed (#line back to the C file)
 	const marker = '\u0000body\u0000';
-	const head = C_FILE({ commentLines, source, includes: includeText(u.includes), body: marker });
-	const firstLine = head.slice(0, head.indexOf(marker)).split('\n').length;
+	const frame = C_FILE({ commentLines, source, includes: includeText(u.includes), body: marker });
+	const firstLine = frame.slice(0, frame.indexOf(marker)).split('\n').length;
 	const body = printDecls(u.body, { lineDirectives: opts.lineDirectives, cFile: `md/${u.name}.c`, firstLine });
 	out.push({
 		path: `md/${u.name}.c`,
-		text: C_FILE({ commentLines, source, includes: includeText(u.includes), body: body.trimEnd() }) + '\n',
+		text: frame.replace(marker, () => body.trimEnd()) + '\n',
 	});
 	if (u.headerName) {
 		const guard = `_${u.headerName.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
