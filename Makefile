@@ -56,6 +56,8 @@ COMPILER_SRC := $(shell find compiler -name '*.ts' -o -name '*.hbs' -o -name '*.
 KMOD_SRC     := $(shell find kmod-src -name '*.ts' 2>/dev/null)
 GENERATED    := $(shell find generated -type f ! -name .stamp 2>/dev/null)
 PATCHES      := $(wildcard kmod-src/patches/*.patch)
+# the guest's test-only dm-log-writes (scripts/guest-modules.sh)
+TEST_PATCHES := $(wildcard qemu/patches/*.patch)
 
 .PHONY: all deps kernel kernel-debug modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench mdadm mdadm-tests crash-tests clean distclean
 
@@ -92,7 +94,7 @@ $(MOD_STAMP): $(KERNEL_STAMP) $(GEN_STAMP) $(GENERATED) $(PATCHES) Kbuild script
 	@touch $@
 
 guest-modules: $(GUEST_STAMP)
-$(GUEST_STAMP): $(MOD_STAMP) scripts/guest-modules.sh
+$(GUEST_STAMP): $(MOD_STAMP) scripts/guest-modules.sh $(TEST_PATCHES)
 	@scripts/guest-modules.sh $(KDIR) $(MODDIR) $(GUESTMOD)
 	@touch $@
 
@@ -106,7 +108,7 @@ $(DEBUG_MSTAMP): $(DEBUG_KSTAMP) $(GEN_STAMP) $(GENERATED) $(PATCHES) Kbuild scr
 	@touch $@
 
 guest-modules-debug: $(DEBUG_GSTAMP)
-$(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh
+$(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh $(TEST_PATCHES)
 	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
 	@touch $@
 

@@ -28,6 +28,13 @@ export interface Member {
 	dataSize: bigint;
 	events: bigint;
 	resyncOffset: bigint;
+	/** The array's RAID level, layout, chunk (sectors) and member count, as this member's superblock has them. */
+	level: number;
+	layout: number;
+	raidChunk: number;
+	raidDisks: number;
+	/** A member being recovered (its superblock has a recovery offset): md does not read its bitmap. */
+	recovering: boolean;
 	/** Sectors from the superblock to the bitmap. */
 	bitmapOffset: bigint;
 	bitmap: BitmapSuper;
@@ -51,10 +58,14 @@ export interface BitmapSuper {
 	sectorsReserved: number;
 }
 
-function readAt(fd: number, offset: bigint, len: number): Buffer {
-	const b = Buffer.alloc(len);
-	readSync(fd, b, 0, len, Number(offset));
-	return b;
+/**
+ * Where a member's bytes come from: a disk image, a block device, or an
+ * image rebuilt in memory (the crash replay's states).
+ */
+export interface Source {
+	/** Size in bytes. */
+	size: bigint;
+	read(offset: bigint, len: number): Buffer;
 }
 
 /** Size in bytes of a regular file or a block device. */
@@ -67,8 +78,8 @@ function sizeOf(fd: number): bigint {
 }
 
 /** The md superblock: where each format keeps it, in sectors. */
-function findSuper(fd: number): { metadata: string; at: bigint } {
-	const sectors = sizeOf(fd) / 512n;
+function findSuper(src: Source): { metadata: string; at: bigint } {
+	const sectors = src.size / 512n;
 	const candidates: [string, bigint][] = [
 		['1.2', 8n],
 		['1.1', 0n],
@@ -77,7 +88,7 @@ function findSuper(fd: number): { metadata: string; at: bigint } {
 	];
 	for (const [metadata, at] of candidates) {
 		if (at < 0n) continue;
-		const b = readAt(fd, at * 512n, 8);
+		const b = src.read(at * 512n, 8);
 		if (b.readUInt32LE(0) !== MD_SB_MAGIC) continue;
 		// 1.x: major_version 1 at byte 4; 0.90: major 0
 		const major = b.readUInt32LE(4);
@@ -115,53 +126,91 @@ function openMember(path: string): number {
 	return fd;
 }
 
-export function readMember(path: string): Member {
+/** A file or block device as a Source, for the length of `use`. */
+function withFile<T>(path: string, use: (src: Source) => T): T {
 	const fd = openMember(path);
 	try {
-		const { metadata, at } = findSuper(fd);
-		const sb = readAt(fd, at * 512n, 1024);
-		let dataOffset: bigint, dataSize: bigint, events: bigint, resyncOffset: bigint, bitmapOffset: bigint;
-		if (metadata === '0.90') {
-			// the bitmap is 4 KiB after the superblock; the data starts at 0
-			bitmapOffset = 8n;
-			dataOffset = 0n;
-			dataSize = BigInt(sb.readUInt32LE(4 * 8)) * 2n; // size, KiB
-			// generic state from word 32: events_lo, events_hi at 39, 40; recovery_cp at 43
-			events = (BigInt(sb.readUInt32LE(4 * 40)) << 32n) | BigInt(sb.readUInt32LE(4 * 39));
-			resyncOffset = BigInt(sb.readUInt32LE(4 * 43));
-		} else {
-			bitmapOffset = BigInt(sb.readInt32LE(96));
-			dataOffset = sb.readBigUInt64LE(128);
-			dataSize = sb.readBigUInt64LE(136);
-			events = sb.readBigUInt64LE(200);
-			resyncOffset = sb.readBigUInt64LE(208);
-		}
-		const base = (at + bitmapOffset) * 512n;
-		const bitmap = parseBitmapSuper(readAt(fd, base, 256));
-		if (!isLockless(bitmap))
-			throw new Error(
-				`no lockless bitmap (magic ${bitmap.magic.toString(16)}, version ${bitmap.version}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`,
-			);
-		const chunkSectors = BigInt(bitmap.chunksize >>> 9);
-		const chunks = Number((bitmap.syncSize + chunkSectors - 1n) / chunkSectors);
-		return {
-			path,
-			metadata,
-			superOffset: at,
-			dataOffset,
-			dataSize,
-			events,
-			resyncOffset,
-			bitmapOffset,
-			bitmap,
-			chunks,
-			states: new Uint8Array(readAt(fd, base + 1024n, chunks)),
-		};
-	} catch (e) {
-		throw new Error(`${path}: ${(e as Error).message}`);
+		return use({
+			size: sizeOf(fd),
+			read(offset, len) {
+				const b = Buffer.alloc(len);
+				readSync(fd, b, 0, len, Number(offset));
+				return b;
+			},
+		});
 	} finally {
 		closeSync(fd);
 	}
+}
+
+export function readMember(path: string): Member {
+	try {
+		return withFile(path, (src) => readMemberFrom(src, path));
+	} catch (e) {
+		throw new Error(`${path}: ${(e as Error).message}`);
+	}
+}
+
+/** A member's superblocks and bitmap from `src`; `path` names it in the result. */
+export function readMemberFrom(src: Source, path: string): Member {
+	const { metadata, at } = findSuper(src);
+	const sb = src.read(at * 512n, 1024);
+	let dataOffset: bigint, dataSize: bigint, events: bigint, resyncOffset: bigint, bitmapOffset: bigint;
+	let level: number, layout: number, raidChunk: number, raidDisks: number, recovering: boolean;
+	if (metadata === '0.90') {
+		// the bitmap is 4 KiB after the superblock; the data starts at 0
+		bitmapOffset = 8n;
+		dataOffset = 0n;
+		level = sb.readInt32LE(4 * 7);
+		dataSize = BigInt(sb.readUInt32LE(4 * 8)) * 2n; // size, KiB
+		raidDisks = sb.readUInt32LE(4 * 10);
+		// generic state from word 32: events_lo, events_hi at 39, 40; recovery_cp at 43
+		events = (BigInt(sb.readUInt32LE(4 * 40)) << 32n) | BigInt(sb.readUInt32LE(4 * 39));
+		resyncOffset = BigInt(sb.readUInt32LE(4 * 43));
+		// the personality words from 64: layout, chunk_size (bytes)
+		layout = sb.readUInt32LE(4 * 64);
+		raidChunk = sb.readUInt32LE(4 * 65) >>> 9;
+		recovering = false;
+	} else {
+		// struct mdp_superblock_1
+		recovering = (sb.readUInt32LE(8) & 2) !== 0; // MD_FEATURE_RECOVERY_OFFSET
+		level = sb.readInt32LE(72);
+		layout = sb.readUInt32LE(76);
+		raidChunk = sb.readUInt32LE(88);
+		raidDisks = sb.readUInt32LE(92);
+		bitmapOffset = BigInt(sb.readInt32LE(96));
+		dataOffset = sb.readBigUInt64LE(128);
+		dataSize = sb.readBigUInt64LE(136);
+		events = sb.readBigUInt64LE(200);
+		resyncOffset = sb.readBigUInt64LE(208);
+	}
+	const base = (at + bitmapOffset) * 512n;
+	const bitmap = parseBitmapSuper(src.read(base, 256));
+	if (!isLockless(bitmap))
+		throw new Error(
+			`no lockless bitmap (magic ${bitmap.magic.toString(16)}, version ${bitmap.version}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`,
+		);
+	const chunkSectors = BigInt(bitmap.chunksize >>> 9);
+	if (chunkSectors === 0n) throw new Error('bitmap chunk size 0');
+	const chunks = Number((bitmap.syncSize + chunkSectors - 1n) / chunkSectors);
+	return {
+		path,
+		metadata,
+		superOffset: at,
+		dataOffset,
+		dataSize,
+		events,
+		resyncOffset,
+		level,
+		layout,
+		raidChunk,
+		raidDisks,
+		recovering,
+		bitmapOffset,
+		bitmap,
+		chunks,
+		states: new Uint8Array(src.read(base + 1024n, chunks)),
+	};
 }
 
 /** How many chunks are in each state (unknown bytes count as need sync, as in the kernel). */
@@ -173,14 +222,9 @@ export function stateCounts(m: Member): Record<string, number> {
 
 /** The data of one chunk of a member (raid1: the same sectors on each). */
 export function readChunk(m: Member, chunk: number): Buffer {
-	const fd = openMember(m.path);
-	try {
-		const chunkSectors = BigInt(m.bitmap.chunksize >>> 9);
-		const start = (m.dataOffset + BigInt(chunk) * chunkSectors) * 512n;
-		return readAt(fd, start, Number(chunkSectors * 512n));
-	} finally {
-		closeSync(fd);
-	}
+	const chunkSectors = BigInt(m.bitmap.chunksize >>> 9);
+	const start = (m.dataOffset + BigInt(chunk) * chunkSectors) * 512n;
+	return withFile(m.path, (src) => src.read(start, Number(chunkSectors * 512n)));
 }
 
 export interface CrashReport {
