@@ -13,8 +13,9 @@
 #   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
 #   make mdadm-tests  mdadm's own test suite (families 00-07), classic
 #                 bitmap and llbitmap=1, table in build/mdadm-tests/latest/
-#   make crash-tests  kill the guest under load CRASH_ROUNDS (20) times per
-#                 level; check the bitmap against the members from the host
+#   make crash-tests  record loads on raid1/raid10/raid5 with dm-log-writes
+#                 and replay every crash point (>= 10,000 crash states),
+#                 then the write-behind kill test (test/qemu/crash*.test.ts)
 #
 # KDIR=/path/to/tree   build against your own prepared, patched kernel tree
 # KTS_CACHE=dir        where built kernel trees are kept, keyed by their
@@ -155,10 +156,10 @@ SEED ?= $(shell date +%s)
 fuzz-compiler: $(DEPS_STAMP)
 	@KTS_DIFF_PROGRAMS=$(PROGRAMS) KTS_DIFF_SEED=$(SEED) node_modules/.bin/vitest run test/compiler/differential.test.ts -t 'random programs of'
 
-# Crash consistency at many kill points (make check runs 3 per level).
-CRASH_ROUNDS ?= 20
+# Crash consistency: every crash point of the logged loads (make check
+# replays a sample of them, >= 500 states), longer loads, raid10's re-add.
 crash-tests: $(GUEST_STAMP)
-	@KTS_CRASH_ROUNDS=$(CRASH_ROUNDS) node_modules/.bin/vitest run test/qemu/crash.test.ts
+	@KTS_REPLAY_FULL=1 node_modules/.bin/vitest run test/qemu/crash-replay.test.ts test/qemu/crash.test.ts
 
 bench: $(GUEST_STAMP)
 	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)

@@ -6,7 +6,7 @@
 # behind write - and wait for a daemon pass to clean it (the old code did;
 # it must not while the copy is queued). KTS-BEHIND-QUEUED: the host kills
 # the guest now, before the copy lands.
-# The next boot is crash-cycle's final phase: assemble from the bare
+# The next boot is crash-recover: assemble from the bare
 # images, resync what the bitmap says, check (mismatch_cnt 0).
 set -e
 DELAY_MS=${DELAY_MS:-6000}
