@@ -266,6 +266,8 @@ export interface Violation {
 	chunk: number;
 	/** Per member md would load the bitmap from: its state of the chunk. */
 	states: string[];
+	/** Every member's superblock events, and its bitmap's. */
+	members: string[];
 	/** The unflushed writes the state left out (readable, the first few). */
 	leftOut: string[];
 }
@@ -386,9 +388,12 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 		const events = members.map((m) => m?.events ?? -1n);
 		const newest = events.reduce((a, b) => (b > a ? b : a), -1n);
 		// md trusts the newest superblocks; it reads the bitmap from an
-		// in-sync member, and takes a bitmap older than the array as stale
-		// (every chunk to be synced)
-		const trusted = members.filter((m): m is Member => !!m && m.events === newest && !m.recovering && m.bitmap.events >= newest);
+		// in-sync member (in a slot, not being recovered: not a spare that
+		// a re-add has not yet given a slot), and takes a bitmap older than
+		// the array as stale (every chunk to be synced)
+		const trusted = members.filter(
+			(m): m is Member => !!m && m.events === newest && m.role < 0xff00 && !m.recovering && m.bitmap.events >= newest,
+		);
 		const differing: number[] = [];
 		for (const c of touched) {
 			if (consistent(img, g, c)) continue;
@@ -401,7 +406,10 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 						entry: at,
 						state,
 						chunk: c,
-						states: trusted.map((m) => `${m.path}: ${STATE_NAMES[m.states[c]] ?? 'need sync'}`),
+						states: trusted.map((m) => `${m.path}: ${STATE_NAMES[m.states[c]] ?? 'need sync'} (events ${m.events}, bitmap's ${m.bitmap.events})`),
+						members: members.map((m, i) =>
+							m ? `m${i}: events ${m.events}, ${m.role >= 0xff00 ? 'spare or faulty' : m.recovering ? 'recovering' : 'in sync'}, bitmap events ${m.bitmap.events}` : `m${i}: unreadable`,
+						),
 						leftOut: leftOut.slice(0, 8).map(describe),
 					});
 			}
@@ -453,6 +461,7 @@ export function showViolation(v: Violation): string {
 	return [
 		`crash after log entry #${v.entry}, with ${v.state}: chunk ${v.chunk}'s copies differ, and the bitmap md would load says`,
 		...v.states.map((s) => `    ${s}`),
+		`  members: ${v.members.join('; ')}`,
 		...(v.leftOut.length ? ['  left out of this state:', ...v.leftOut.map((s) => `    ${s}`)] : []),
 	].join('\n');
 }

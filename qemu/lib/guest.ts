@@ -385,8 +385,13 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 		if (existsSync(resFile))
 			for (const line of readFileSync(resFile, 'utf8').split('\n'))
 				if (line.trim()) results.push(JSON.parse(line) as Record<string, unknown>);
-		const exitCode = st?.exitCode ?? null;
 		const timedOut = timedOutStep === s.name;
+		// The serial console can drop characters (seen: the end marker of a
+		// last step cut short just before the power-off); the step writes its
+		// exit code to a file before it prints the marker.
+		const codeFile = join(dir, 'exit-code');
+		const exitCode =
+			st?.exitCode ?? (st && !killed && !timedOut && existsSync(codeFile) ? Number(readFileSync(codeFile, 'utf8').trim()) : null);
 		const stepSec = (s.timeoutSec ?? STEP_SEC) * SLOWDOWN;
 		let failure: string | undefined;
 		const setupFailed = !seen.size && phase === 'setup' ? 'the set-up before the first step did not finish' : undefined;

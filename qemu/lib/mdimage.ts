@@ -35,6 +35,8 @@ export interface Member {
 	raidDisks: number;
 	/** A member being recovered (its superblock has a recovery offset): md does not read its bitmap. */
 	recovering: boolean;
+	/** Its slot in the array as its superblock says (1.x: 0xffff spare, 0xfffe faulty; 0.90: its raid_disk). */
+	role: number;
 	/** Sectors from the superblock to the bitmap. */
 	bitmapOffset: bigint;
 	bitmap: BitmapSuper;
@@ -156,7 +158,7 @@ export function readMemberFrom(src: Source, path: string): Member {
 	const { metadata, at } = findSuper(src);
 	const sb = src.read(at * 512n, 1024);
 	let dataOffset: bigint, dataSize: bigint, events: bigint, resyncOffset: bigint, bitmapOffset: bigint;
-	let level: number, layout: number, raidChunk: number, raidDisks: number, recovering: boolean;
+	let level: number, layout: number, raidChunk: number, raidDisks: number, recovering: boolean, role: number;
 	if (metadata === '0.90') {
 		// the bitmap is 4 KiB after the superblock; the data starts at 0
 		bitmapOffset = 8n;
@@ -171,9 +173,14 @@ export function readMemberFrom(src: Source, path: string): Member {
 		layout = sb.readUInt32LE(4 * 64);
 		raidChunk = sb.readUInt32LE(4 * 65) >>> 9;
 		recovering = false;
+		// this_disk (mdp_disk_t at word 992): number, major, minor, raid_disk, state
+		role = sb.length >= 4 * 997 ? sb.readUInt32LE(4 * 995) : 0;
 	} else {
 		// struct mdp_superblock_1
 		recovering = (sb.readUInt32LE(8) & 2) !== 0; // MD_FEATURE_RECOVERY_OFFSET
+		// dev_roles[dev_number], from byte 256
+		const dev = sb.readUInt32LE(160);
+		role = 256 + 2 * dev + 2 <= sb.length ? sb.readUInt16LE(256 + 2 * dev) : 0xffff;
 		level = sb.readInt32LE(72);
 		layout = sb.readUInt32LE(76);
 		raidChunk = sb.readUInt32LE(88);
@@ -206,6 +213,7 @@ export function readMemberFrom(src: Source, path: string): Member {
 		raidChunk,
 		raidDisks,
 		recovering,
+		role,
 		bitmapOffset,
 		bitmap,
 		chunks,
