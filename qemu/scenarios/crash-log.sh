@@ -42,6 +42,10 @@ kts_load_md 1
 echo Y > /sys/module/raid456/parameters/devices_handle_discard_safely
 mdadm --create /dev/md0 --run --level="$level" --raid-devices="$members" --bitmap=internal \
 	--bitmap-chunk=1M --assume-clean "${devs[@]}"
+# no safe mode: it marks the array clean with a flushed superblock write
+# when writes pause, which would flush the members before every cleaning
+# pass and hide a bitmap that does not flush them itself
+echo 0 > /sys/block/md0/md/safe_mode_delay
 echo 1 > /sys/block/md0/md/llbitmap/barrier_idle
 echo 1 > /sys/block/md0/md/llbitmap/daemon_sleep
 chunks=$(kts_llmeta md0 chunks)
