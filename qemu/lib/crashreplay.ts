@@ -19,7 +19,8 @@
 // bitmap of every member md would load it from: neither Clean nor
 // Unwritten (Unwritten is allowed where a discard was the chunk's last
 // write: its data is undefined).
-import { closeSync, openSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { blankImage } from './guest.js';
 import { type Member, readMemberFrom, STATE_NAMES, type Source } from './mdimage.js';
 import { flagNames, LOG_DISCARD_FLAG, LOG_FLUSH_FLAG, LOG_FUA_FLAG, type LogEntry } from './writelog.js';
 
@@ -105,8 +106,7 @@ export class SparseImage {
 
 	/** Bytes [start, start + len) as a sparse file at `path` (only the written pages are written). */
 	saveRange(path: string, start: number, len: number): void {
-		writeFileSync(path, '');
-		truncateSync(path, len);
+		blankImage(path, len);
 		const fd = openSync(path, 'r+');
 		try {
 			for (const [p, b] of this.pages) {
@@ -335,10 +335,18 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 	const first = readAll();
 	if (first.some((m) => !m)) throw new Error('at kts-start a member has no md superblock or no lockless bitmap');
 	const g = geometryOf(first as Member[], memberBytes);
+	// the chunks each entry lands in, worked out once: every state checked
+	// at a crash point looks them up again
+	const entryChunks = new Map<LogEntry, number[]>();
+	const chunksOfEntry = (e: LogEntry): number[] => {
+		let c = entryChunks.get(e);
+		if (!c) entryChunks.set(e, (c = e.sectors ? chunksOf(g, Number(e.sector), e.sectors) : []));
+		return c;
+	};
 	const describe = (e: LogEntry): string => {
 		const m = Math.floor(Number(e.sector) / opts.memberSectors);
 		const ms = Number(e.sector) - m * opts.memberSectors;
-		const chunks = chunksOf(g, Number(e.sector), e.sectors);
+		const chunks = chunksOfEntry(e);
 		const what = chunks.length ? `data of chunk ${chunks.join(',')}` : ms < g.dataOffset[m] ? 'metadata (superblock or bitmap)' : 'data';
 		return `#${e.index} m${m} sector ${ms}+${e.sectors} ${flagNames(e.flags)}: ${what}`;
 	};
@@ -351,7 +359,7 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 			else inconsistent.add(c);
 		}
 	};
-	recheck(new Set(entries.slice(0, start).flatMap((e) => (e.sectors ? chunksOf(g, Number(e.sector), e.sectors) : []))));
+	recheck(new Set(entries.slice(0, start).flatMap((e) => chunksOf(g, Number(e.sector), e.sectors))));
 	if (inconsistent.size) throw new Error(`at kts-start chunks ${[...inconsistent].slice(0, 10).join(',')} differ: the array was not created clean`);
 
 	const lastWrite = new Map<number, number>();
@@ -381,7 +389,7 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 				continue;
 			}
 			apply(e, undo);
-			for (const c of chunksOf(g, Number(e.sector), e.sectors)) touched.add(c);
+			for (const c of chunksOfEntry(e)) touched.add(c);
 		}
 		result.states++;
 		const members = readAll();
@@ -430,7 +438,7 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 			const touched = new Set<number>();
 			for (const w of window) {
 				apply(w);
-				for (const c of chunksOf(g, Number(w.sector), w.sectors)) touched.add(c);
+				for (const c of chunksOfEntry(w)) touched.add(c);
 			}
 			recheck(touched);
 			window = [];
@@ -439,7 +447,7 @@ export function replayLog(entries: LogEntry[], opts: ReplayOptions): ReplayResul
 		}
 		window.push(e);
 		result.writes++;
-		for (const c of chunksOf(g, Number(e.sector), e.sectors)) (e.flags & LOG_DISCARD_FLAG ? lastDiscard : lastWrite).set(c, e.index);
+		for (const c of chunksOfEntry(e)) (e.flags & LOG_DISCARD_FLAG ? lastDiscard : lastWrite).set(c, e.index);
 		if (point++ % opts.stride) continue;
 		result.points++;
 		const unflushed = window.filter((w) => !(w.flags & LOG_FUA_FLAG));

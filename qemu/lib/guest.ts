@@ -7,12 +7,18 @@
 // The serial console (kernel log + scenario output) is streamed to a log
 // file and scanned for kernel splats.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BUILD = join(ROOT, 'build');
+
+/** A blank disk image of `bytes` at `path`: sparse, so it costs only what is written. */
+export function blankImage(path: string, bytes: number): void {
+	writeFileSync(path, '');
+	truncateSync(path, bytes);
+}
 
 export interface Disk {
 	/** Host path of a raw image, attached as a virtio-blk disk. */

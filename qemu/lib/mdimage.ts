@@ -35,7 +35,7 @@ export interface Member {
 	raidDisks: number;
 	/** A member being recovered (its superblock has a recovery offset): md does not read its bitmap. */
 	recovering: boolean;
-	/** Its slot in the array as its superblock says (1.x: 0xffff spare, 0xfffe faulty; 0.90: its raid_disk). */
+	/** Its slot in the array as its superblock says (1.x: 0xffff spare, 0xfffe faulty; 0.90: not read, 0). */
 	role: number;
 	/** Sectors from the superblock to the bitmap. */
 	bitmapOffset: bigint;
@@ -173,8 +173,8 @@ export function readMemberFrom(src: Source, path: string): Member {
 		layout = sb.readUInt32LE(4 * 64);
 		raidChunk = sb.readUInt32LE(4 * 65) >>> 9;
 		recovering = false;
-		// this_disk (mdp_disk_t at word 992): number, major, minor, raid_disk, state
-		role = sb.length >= 4 * 997 ? sb.readUInt32LE(4 * 995) : 0;
+		// not read: this_disk (word 992) lies past the 1 KiB read here
+		role = 0;
 	} else {
 		// struct mdp_superblock_1
 		recovering = (sb.readUInt32LE(8) & 2) !== 0; // MD_FEATURE_RECOVERY_OFFSET

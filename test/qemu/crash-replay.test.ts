@@ -15,11 +15,11 @@
 //
 // make check checks a sample of each log's crash points (>= 500 states in
 // all); make crash-tests (KTS_REPLAY_FULL=1) every point, >= 10,000.
-import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chunkGroups, type Geometry, replayLog, type ReplayResult, showViolation } from '../../qemu/lib/crashreplay.js';
-import { BUILD, guestSeconds, runGuest } from '../../qemu/lib/guest.js';
+import { replayLog, type ReplayResult, showViolation } from '../../qemu/lib/crashreplay.js';
+import { BUILD, blankImage, guestSeconds, runGuest } from '../../qemu/lib/guest.js';
 import { readWriteLog } from '../../qemu/lib/writelog.js';
 import { buildVariants, VARIANTS } from './crash-variants.js';
 
@@ -31,6 +31,9 @@ const STEP_SEC = 600;
 interface Recorded {
 	log: string;
 	results: Record<string, unknown>[];
+	/** The base device: `members` slices of `memberSectors` (the guest's result). */
+	members: number;
+	memberSectors: number;
 }
 
 /** Record a load on a new array in a guest; the log stays in build/crash-replay/NAME/. */
@@ -40,10 +43,8 @@ async function record(name: string, level: string, members: number, bursts: numb
 	mkdirSync(dir, { recursive: true });
 	const base = join(dir, 'base.img');
 	const log = join(dir, 'log.img');
-	writeFileSync(base, '');
-	truncateSync(base, members * MEMBER_GB * 2 ** 30);
-	writeFileSync(log, '');
-	truncateSync(log, 4 * 2 ** 30);
+	blankImage(base, members * MEMBER_GB * 2 ** 30);
+	blankImage(log, 4 * 2 ** 30);
 	const r = await runGuest({
 		name: `crash-log-${name}`,
 		scenario: 'crash-log',
@@ -57,7 +58,8 @@ async function record(name: string, level: string, members: number, bursts: numb
 	expect(r.splats).toEqual([]);
 	expect(r.ok, r.failure).toBe(true);
 	rmSync(base);
-	return { log, results: r.results };
+	const info = r.results.find((x) => 'member_sectors' in x) as { members: number; member_sectors: number };
+	return { log, results: r.results, members: info.members, memberSectors: info.member_sectors };
 }
 
 const rows: string[] = [];
@@ -74,14 +76,13 @@ afterAll(() => {
 });
 
 function replay(rec: Recorded, stride: number, subsets: number): ReplayResult {
-	const info = rec.results.find((x) => 'member_sectors' in x) as { members: number; member_sectors: number };
-	return replayLog(readWriteLog(rec.log), { members: info.members, memberSectors: info.member_sectors, seed: SEED, stride, subsets });
+	return replayLog(readWriteLog(rec.log), { members: rec.members, memberSectors: rec.memberSectors, seed: SEED, stride, subsets });
 }
 
 /** The crash state of each level with the most chunks differing, as member images. */
 const worst: { level: string; images: string[]; chunkSectors: number; chunks: number[] }[] = [];
 
-function saveWorst(level: string, members: number, r: ReplayResult, memberSectors: number): void {
+function saveWorst(level: string, { members, memberSectors }: Recorded, r: ReplayResult): void {
 	if (!r.worst) return;
 	const dir = join(BUILD, 'crash-replay', `raid${level}`, 'worst');
 	rmSync(dir, { recursive: true, force: true });
@@ -108,7 +109,7 @@ describe('crash replay', () => {
 			const rec = await record(`raid${level}`, level, members, FULL ? 10 : 6, undefined, FULL || level === '1');
 			const r = replay(rec, FULL ? 1 : 12, FULL ? 3 : 2);
 			row(`raid${level}`, r);
-			saveWorst(level, members, r, (rec.results.find((x) => 'member_sectors' in x) as { member_sectors: number }).member_sectors);
+			saveWorst(level, rec, r);
 			console.log(`raid${level}: ${r.chunks} chunks in ${r.pages} bitmap pages; at most ${r.mostInconsistent} chunks differed in one state`);
 			expect(r.violations.map(showViolation)).toEqual([]);
 			expect(r.states).toBeGreaterThan(FULL ? 3400 : 170);

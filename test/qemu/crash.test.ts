@@ -9,10 +9,10 @@
 // The crash states of ordinary loads are test/qemu/crash-replay.test.ts's,
 // which sees write order; this one stays for what that recording does not
 // have: a write-behind copy in flight across a daemon pass.
-import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BUILD, type GuestResult, guestSeconds, runGuest } from '../../qemu/lib/guest.js';
+import { BUILD, blankImage, type GuestResult, guestSeconds, runGuest } from '../../qemu/lib/guest.js';
 import { checkRaid1 } from '../../qemu/lib/mdimage.js';
 
 const ROUND_SEC = 300;
@@ -23,10 +23,7 @@ function freshImages(name: string, mb: number): string[] {
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	const images = ['a', 'b'].map((n) => join(dir, `${n}.img`));
-	for (const img of images) {
-		writeFileSync(img, '');
-		truncateSync(img, mb << 20);
-	}
+	for (const img of images) blankImage(img, mb << 20);
 	return images;
 }
 
