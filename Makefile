@@ -48,6 +48,8 @@ DEBUG_KSTAMP := $(BUILD)/.kernel-debug.stamp
 DEBUG_MSTAMP := $(DEBUG_MODDIR)/.stamp
 DEBUG_GSTAMP := $(DEBUG_GUESTMOD)/.stamp
 MDADM_STAMP  := $(BUILD)/mdadm/version
+# mdadm 4.6 (sid), with --bitmap=lockless: interop with mainline's llbitmap
+MDADM46_STAMP := $(BUILD)/mdadm-4.6/version
 KERNEL_STAMP := $(BUILD)/.kernel.stamp
 MOD_STAMP    := $(MODDIR)/.stamp
 GUEST_STAMP  := $(GUESTMOD)/.stamp
@@ -113,10 +115,13 @@ $(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh $(TEST_PATCHES)
 	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
 	@touch $@
 
-# mdadm's source with its test suite, from Debian, built (scripts/mdadm-src.sh)
-mdadm: $(MDADM_STAMP)
+# mdadm's source with its test suite, from Debian, built (scripts/mdadm-src.sh);
+# and sid's 4.6, which asks for the lockless bitmap as mainline does
+mdadm: $(MDADM_STAMP) $(MDADM46_STAMP)
 $(MDADM_STAMP): $(DEPS_STAMP) scripts/mdadm-src.sh
 	@scripts/mdadm-src.sh $(BUILD)/mdadm
+$(MDADM46_STAMP): $(DEPS_STAMP) scripts/mdadm-src.sh
+	@scripts/mdadm-src.sh $(BUILD)/mdadm-4.6 sid
 
 # the 00-07 families of mdadm's suite, classic bitmap and llbitmap=1
 mdadm-tests: $(GUEST_STAMP) $(MDADM_STAMP)

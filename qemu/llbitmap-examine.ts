@@ -36,7 +36,7 @@ export function examine(m: Member): string {
 		field('Events', String(b.events)),
 		field('Events Cleared', String(b.eventsCleared)),
 		field('State', b.events < m.events ? 'Out of date' : 'OK'),
-		field('Chunksize', b.chunksize >= 1 << 20 ? `${b.chunksize >> 20} MB` : `${b.chunksize >> 10} KB`),
+		field('Chunksize', b.chunkSectors >= 2048n ? `${b.chunkSectors >> 11n} MB` : `${b.chunkSectors >> 1n} KB`),
 		field('Daemon', `${b.daemonSleep}s flush period`),
 		field('Write Mode', b.writeBehind ? `Allow write behind, max ${b.writeBehind}` : 'Normal'),
 		field('Sync Size', `${b.syncSize / 2n} (${human(b.syncSize)})`),

@@ -3,24 +3,33 @@
 # Debian's source packages and build that mdadm (without libudev: the guest
 # runs no udevd, so mdadm makes its device nodes itself).
 #
-# Usage: scripts/mdadm-src.sh <out-dir>
+# Usage: scripts/mdadm-src.sh <out-dir> [suite]
 #   <out-dir>/src/          the unpacked source; src/mdadm (and src/test_stripe) the build
 #   <out-dir>/version       the Debian version used
 #
-# Why trixie's mdadm 4.4 and not bookworm's 4.2: 4.4 is the release Debian
-# pairs with kernel 6.12, and its tests follow kernel 6.x md (multipath and
-# linear skipped when the kernel lacks them, the 6.x sysfs and resync
-# behaviour); 4.2's suite predates them and fails for reasons unrelated to
-# any bitmap. A deb-src line for trixie is added (source packages only: no
-# binary package comes from trixie).
+# Why trixie's mdadm 4.4 (the default) and not bookworm's 4.2: 4.4 is the
+# release Debian pairs with kernel 6.12, and its tests follow kernel 6.x md
+# (multipath and linear skipped when the kernel lacks them, the 6.x sysfs
+# and resync behaviour); 4.2's suite predates them and fails for reasons
+# unrelated to any bitmap. sid's 4.6 is mdadm with --bitmap=lockless
+# (mainline's llbitmap), for the interop tests. A deb-src line for the
+# suite is added (source packages only: no binary package comes from it),
+# and nothing is installed over the host's mdadm.
 set -euo pipefail
 
 out=$(realpath -m "$1")
-suite=trixie
+suite=${2:-trixie}
 # When the mirror's pool lags its index (a snapshot mirror), fall back to
 # this version, checked against this hash of its .dsc.
-pin_version=4.4-11
-pin_dsc_sha256=64b7fd072e71af730fab71715ec6468de670ce77ac9d3561d600372d281a4efc
+case $suite in
+trixie)
+	pin_version=4.4-11
+	pin_dsc_sha256=64b7fd072e71af730fab71715ec6468de670ce77ac9d3561d600372d281a4efc ;;
+sid)
+	pin_version=4.6-3
+	pin_dsc_sha256=7b75c97a9dc7e3bd154f97c4c506ad8f210b1e2fe005adc6bdc649d22217752d ;;
+*) echo "mdadm-src: no pinned version for suite $suite (trixie, sid)" >&2; exit 2 ;;
+esac
 sources=/etc/apt/sources.list.d/kts-deb-src-$suite.sources
 
 for tool in dpkg-source /usr/lib/apt/apt-helper; do

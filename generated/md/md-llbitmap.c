@@ -307,6 +307,18 @@ static enum llbitmap_state llbitmap_read(struct llbitmap *llbitmap,
 }
 
 /*
+ * Whether a chunk's byte is one of the states: mainline's llbitmap has
+ * three more (NeedSyncUnwritten, SyncingUnwritten, CleanUnwritten).
+ */
+static bool llbitmap_known(struct llbitmap *llbitmap, unsigned int chunk)
+{
+	unsigned int pos = chunk + BITMAP_DATA_OFFSET;
+
+	return llbitmap_pctl(llbitmap, pos >> PAGE_SHIFT)->state[offset_in_page(pos)] <
+	       BitStateCount;
+}
+
+/*
  * Note that byte `offset` of a page changed: its block must be written.
  * The order matters to llbitmap_unplug(): the byte, then the block's bit,
  * then the page's bit, then the bitmap's.
@@ -985,8 +997,8 @@ static unsigned long llbitmap_default_space(sector_t size)
  * The chunk shift for `sectors` of array in `room` bytes of state (one
  * byte per chunk): the smallest power of two from `chunksize` up whose
  * chunks fit. `room` is at least a block (llbitmap_read_all() refuses
- * less space) and `chunksize` below 2^23 sectors (the superblock holds it
- * in bytes, in 32 bits).
+ * less space) and `chunksize` below 2^23 sectors (a superblock of the
+ * module before it recorded sectors held it in bytes, in 32 bits).
  */
 static unsigned long llbitmap_chunkshift(sector_t sectors,
 					 unsigned long chunksize,
@@ -1042,6 +1054,24 @@ static unsigned long llbitmap_chunkshift(sector_t sectors,
 
 #define DEFAULT_DAEMON_SLEEP 30UL
 #define DEFAULT_BARRIER_IDLE 5UL
+
+/*
+ * Bits of the superblock's state that mdadm (4.6, --bitmap=lockless) and
+ * mainline's llbitmap use (md-bitmap.h there): the superblock is new and
+ * the kernel makes the bitmap. (Its BITMAP_CLEAN, --assume-clean, says
+ * what the array's resync_offset says.)
+ */
+#define BITMAP_FIRST_USE 3U
+
+/*
+ * The superblock's chunk size is in sectors, as mainline's llbitmap
+ * writes it; this bitmap wrote bytes (as the classic bitmap does) before
+ * it wrote this tag in the last byte of the superblock's padding, which
+ * neither mdadm nor mainline write. See llbitmap_sb_chunk().
+ */
+#define LLBITMAP_SB_TAG_AT 119
+
+#define LLBITMAP_SB_TAG_SECTORS 0x53
 
 /* Longest daemon_sleep and barrier_idle, in seconds. */
 #define LLBITMAP_MAX_SECONDS 3600UL
@@ -1188,7 +1218,8 @@ static void llbitmap_fill_sb(struct llbitmap *bitmap)
 	sb->events_cleared = cpu_to_le64(bitmap->events_cleared);
 	sb->sync_size = cpu_to_le64(bitmap->sync_size);
 	sb->state = cpu_to_le32(0);
-	sb->chunksize = cpu_to_le32(bitmap->chunksize << 9);
+	sb->chunksize = cpu_to_le32(bitmap->chunksize);
+	sb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;
 	sb->daemon_sleep = cpu_to_le32(bitmap->daemon_sleep);
 	sb->write_behind = cpu_to_le32(mddev->bitmap_info.max_write_behind);
 	sb->sectors_reserved = cpu_to_le32(bitmap->space);
@@ -1267,6 +1298,11 @@ enum llbitmap_sb_kind {
 	LLSbClassic,
 	/* The superblock mdadm writes for a bitmap it adds, never run yet. */
 	LLSbNew,
+	/*
+	 * The same from mdadm --bitmap=lockless (4.6): version 6,
+	 * BITMAP_FIRST_USE.
+	 */
+	LLSbNewLockless,
 	/* Anything else: no bitmap superblock at all. */
 	LLSbGarbled,
 };
@@ -1275,13 +1311,18 @@ enum llbitmap_sb_kind {
  * The kind of a bitmap superblock. mdadm writes a new bitmap's superblock
  * (--create, --grow --bitmap=internal) with events and events_cleared 0;
  * md writes the array's events, 1 or more, the first time it runs it. A
- * clustered bitmap is the classic bitmap's alone.
+ * clustered bitmap is the classic bitmap's alone. mdadm 4.6 writes a new
+ * lockless one as version 6 with BITMAP_FIRST_USE, which the kernel
+ * clears when it makes the bitmap.
  */
 static enum llbitmap_sb_kind llbitmap_sb_kind_of(bitmap_super_t *sb)
 {
 	u32 magic = le32_to_cpu(sb->magic);
 	u32 version = le32_to_cpu(sb->version);
 
+	if (magic == BITMAP_MAGIC && version == LLBITMAP_MAJOR &&
+	    le32_to_cpu(sb->state) & (1U << BITMAP_FIRST_USE))
+		return LLSbNewLockless;
 	if (magic == LLBITMAP_OLD_MAGIC ||
 	    (magic == BITMAP_MAGIC && version == LLBITMAP_MAJOR))
 		return LLSbOwn;
@@ -1315,12 +1356,48 @@ static void llbitmap_take_write_behind(struct llbitmap *bitmap,
 	mddev->bitmap_info.max_write_behind = write_behind;
 }
 
+/*
+ * The chunk size in sectors of a bitmap whose superblock records
+ * `recorded` and no tag: written by mainline (sectors) or by this bitmap
+ * before it tagged its superblocks (bytes), for `sectors` of array in
+ * `room` bytes of state. Read as sectors, a byte count gives chunks 512
+ * times too large: every state byte would describe the wrong part of the
+ * array. A recorded value is bytes only if it is a chunk size the old
+ * superblock could hold, a power of two of 8 or more sectors whose chunks
+ * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
+ * chunks fit, and a 512th of that does not fit (unless the array shrank
+ * to a 512th of its size since: mainline keeps the chunk).
+ */
+static unsigned long llbitmap_untagged_chunk(u32 recorded, sector_t sectors,
+					     unsigned long room)
+{
+	unsigned long bytes = (unsigned long)(recorded >> 9);
+
+	if ((recorded & 511) == 0 && is_power_of_2(bytes) &&
+	    bytes >= LLBITMAP_MIN_CHUNK &&
+	    1UL << llbitmap_chunkshift(sectors, bytes, room) == bytes)
+		return bytes;
+	return recorded;
+}
+
+/* The chunk size a bitmap's superblock records, in sectors. */
+static unsigned long llbitmap_sb_chunk(struct llbitmap *bitmap,
+				       bitmap_super_t *sb)
+{
+	u32 recorded = le32_to_cpu(sb->chunksize);
+
+	if (sb->pad[LLBITMAP_SB_TAG_AT] == LLBITMAP_SB_TAG_SECTORS)
+		return recorded;
+	return llbitmap_untagged_chunk(recorded,
+				       bitmap->mddev->resync_max_sectors,
+				       (bitmap->space << 9) - BITMAP_DATA_OFFSET);
+}
+
 /* Check the superblock of a bitmap found on disk and take its geometry. */
 static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 {
 	struct mddev *mddev = bitmap->mddev;
-	unsigned long chunksize = (unsigned long)(le32_to_cpu(sb->chunksize) >>
-						  9);
+	unsigned long chunksize = llbitmap_sb_chunk(bitmap, sb);
 	unsigned long daemon_sleep =
 		(unsigned long)le32_to_cpu(sb->daemon_sleep);
 	u64 events = le64_to_cpu(sb->events);
@@ -1355,6 +1432,10 @@ static int llbitmap_init_existing(struct llbitmap *bitmap, bitmap_super_t *sb)
 		pr_warn("md/llbitmap: %s: bitmap is out of date (%llu < %llu): everything written will be resynced\n",
 			mdname(mddev), events, mddev->events);
 		set_bit(LLBitmapStale, &bitmap->flags);
+	} else if (le32_to_cpu(sb->state) & (1U << (u32)BITMAP_STALE)) {
+		pr_warn("md/llbitmap: %s: bitmap marked stale: everything written will be resynced\n",
+			mdname(mddev));
+		set_bit(LLBitmapStale, &bitmap->flags);
 	}
 	return 0;
 }
@@ -1382,13 +1463,12 @@ static int llbitmap_check_placement(struct llbitmap *bitmap, sector_t sectors)
 	return ret;
 }
 
-static bool llbitmap_wanted(void);
-
 /*
  * Read the bitmap from the members. What the first in-sync member holds
  * decides: a lockless bitmap is loaded; a superblock mdadm has just
- * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
- * classic bitmap, or a new one with llbitmap=0, gets -EMEDIUMTYPE (the
+ * written becomes a new lockless bitmap if md/bitmap_type or
+ * md_mod.llbitmap asks for one, and always if it is mdadm 4.6's lockless
+ * one; a classic bitmap, or a new one not asked for, gets -EMEDIUMTYPE (the
  * classic bitmap takes it); anything else is refused, nothing written.
  */
 static int llbitmap_read_all(struct llbitmap *bitmap)
@@ -1400,6 +1480,7 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	struct page *page0 = alloc_page(GFP_NOIO | __GFP_ZERO);
 	bitmap_super_t *sb;
 	enum llbitmap_sb_kind kind;
+	bool is_new;
 	unsigned long block_sectors;
 	unsigned long min_space;
 	bitmap_super_t *sb2;
@@ -1422,7 +1503,8 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	}
 	sb = kmap_local_page(page0);
 	kind = llbitmap_sb_kind_of(sb);
-	if (kind == LLSbClassic || (kind == LLSbNew && !llbitmap_wanted())) {
+	if (kind == LLSbClassic ||
+	    (kind == LLSbNew && !md_llbitmap_wanted(mddev))) {
 		kunmap_local(sb);
 		__free_page(page0);
 		return -EMEDIUMTYPE;
@@ -1442,7 +1524,8 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 	 * default was asked for; the default itself is far coarser than ours
 	 * and is not taken.
 	 */
-	if (kind == LLSbNew) {
+	is_new = kind == LLSbNew || kind == LLSbNewLockless;
+	if (is_new) {
 		unsigned long daemon_sleep =
 			(unsigned long)le32_to_cpu(sb->daemon_sleep);
 		unsigned long asked =
@@ -1451,8 +1534,12 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 		if (daemon_sleep >= 1 && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap->daemon_sleep = daemon_sleep;
 		llbitmap_take_write_behind(bitmap, sb);
-		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK &&
-		    asked < MDADM_DEFAULT_CHUNK)
+		/*
+		 * mdadm --bitmap=lockless takes no --bitmap-chunk: its chunk
+		 * is its own guess
+		 */
+		if (kind == LLSbNew && is_power_of_2(asked) &&
+		    asked >= LLBITMAP_MIN_CHUNK && asked < MDADM_DEFAULT_CHUNK)
 			chunksize = asked;
 	}
 	kunmap_local(sb);
@@ -1487,7 +1574,7 @@ static int llbitmap_read_all(struct llbitmap *bitmap)
 			__free_page(page0);
 		return ret;
 	}
-	if (kind == LLSbNew) {
+	if (is_new) {
 		unsigned int idx;
 
 		/* mdadm's bits are the classic bitmap's: start from zeroes */
@@ -1776,7 +1863,7 @@ static bool md_llbitmap_param;
 
 module_param_named(llbitmap, md_llbitmap_param, bool, 0644);
 MODULE_PARM_DESC(llbitmap,
-		 "New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1)");
+		 "New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1), unless md/bitmap_type names one");
 
 static int llbitmap_check_support(struct mddev *mddev)
 {
@@ -1864,6 +1951,12 @@ static int llbitmap_load(struct mddev *mddev)
 	mutex_lock(&mddev->bitmap_info.mutex);
 	llbitmap_apply(bitmap, 0, bitmap->chunks - 1, action);
 	for (chunk = 0; chunk < bitmap->chunks; chunk++) {
+		/*
+		 * a byte that is no state reads as NeedSync: make it one on
+		 * disk too
+		 */
+		if (!llbitmap_known(bitmap, chunk))
+			llbitmap_write(bitmap, BitNeedSync, chunk);
 		if (llbitmap_read(bitmap, chunk) == BitNeedSync)
 			need++;
 	}
@@ -2230,10 +2323,18 @@ static struct llbitmap *llbitmap_of(struct mddev *mddev)
 	return md_llbitmap_active(mddev) ? mddev_llbitmap(mddev) : NULL;
 }
 
-/* Whether md_mod.llbitmap asks for the lockless bitmap for new bitmaps. */
-static bool llbitmap_wanted(void)
+/**
+ * md_llbitmap_wanted - whether a new bitmap of an array is the lockless one
+ * @mddev: the array
+ *
+ * md/bitmap_type if it names a bitmap (mdadm 4.6 writes it), else the
+ * md_mod.llbitmap parameter.
+ */
+bool md_llbitmap_wanted(struct mddev *mddev)
 {
-	return md_llbitmap_param;
+	if (mddev->bitmap_type == MD_BITMAP_AUTO)
+		return md_llbitmap_param;
+	return mddev->bitmap_type == MD_BITMAP_LOCKLESS;
 }
 
 /**

@@ -13,6 +13,7 @@
 struct mddev;
 
 void md_llbitmap_set_ops(struct mddev *mddev);
+bool md_llbitmap_wanted(struct mddev *mddev);
 bool md_llbitmap_active(struct mddev *mddev);
 
 extern const struct attribute_group md_llbitmap_group;

@@ -26,6 +26,8 @@ export declare class bitmap_super_t {
 	write_behind: __le32;
 	sectors_reserved: __le32;
 	nodes: __le32;
+	cluster_name: Arr<u8, 64>;
+	pad: Arr<u8, 120>;
 }
 
 export declare class md_bitmap_stats {

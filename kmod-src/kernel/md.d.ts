@@ -12,6 +12,12 @@ import type { workqueue_struct } from './workqueue';
 import type { Arr, char, cstr, int, loff_t, Mem, Ptr, sector_t, size_t, ssize_t, u64, ulong, umode_t, VoidPtr } from './types';
 import type { bitmap_operations } from './md-bitmap';
 
+/** enum md_bitmap_type (the glue): which bitmap a new bitmap of an array is. */
+export declare const MD_BITMAP_AUTO: int;
+export declare const MD_BITMAP_NONE: int;
+export declare const MD_BITMAP_CLASSIC: int;
+export declare const MD_BITMAP_LOCKLESS: int;
+
 /** @anonymous */
 export declare class mddev_bitmap_info {
 	file: Ptr<file> | null;
@@ -61,6 +67,8 @@ export declare class mddev {
 	gendisk: Ptr<gendisk>;
 	/** The hidden mdX_meta disk's file (kmod-src/patches: md.h). */
 	meta_file: Ptr<file> | null;
+	/** md/bitmap_type: MD_BITMAP_AUTO, _NONE, _CLASSIC or _LOCKLESS (the glue's enum md_bitmap_type). */
+	bitmap_type: int;
 }
 
 export declare class md_rdev {

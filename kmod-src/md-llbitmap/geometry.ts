@@ -20,8 +20,8 @@ export function llbitmap_default_space(size: sector_t): ulong {
  * The chunk shift for `sectors` of array in `room` bytes of state (one
  * byte per chunk): the smallest power of two from `chunksize` up whose
  * chunks fit. `room` is at least a block (llbitmap_read_all() refuses
- * less space) and `chunksize` below 2^23 sectors (the superblock holds it
- * in bytes, in 32 bits).
+ * less space) and `chunksize` below 2^23 sectors (a superblock of the
+ * module before it recorded sectors held it in bytes, in 32 bits).
  */
 export function llbitmap_chunkshift(sectors: sector_t, chunksize: ulong, room: ulong): ulong {
 	let shift = ulong(0);

@@ -158,6 +158,16 @@ export function llbitmap_read(llbitmap: Ptr<llbitmap>, chunk: uint): llbitmap_st
 }
 
 /**
+ * Whether a chunk's byte is one of the states: mainline's llbitmap has
+ * three more (NeedSyncUnwritten, SyncingUnwritten, CleanUnwritten).
+ */
+export function llbitmap_known(llbitmap: Ptr<llbitmap>, chunk: uint): bool {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+
+	return llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT).state[offset_in_page(pos)] < llbitmap_state.BitStateCount;
+}
+
+/**
  * Note that byte `offset` of a page changed: its block must be written.
  * The order matters to llbitmap_unplug(): the byte, then the block's bit,
  * then the page's bit, then the bitmap's.

@@ -9,6 +9,8 @@ import { bdev_logical_block_size } from '../kernel/blkdev';
 import { EMEDIUMTYPE, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, ERR_PTR } from '../kernel/errno';
 import { HZ } from '../kernel/jiffies';
 import {
+	MD_BITMAP_AUTO,
+	MD_BITMAP_LOCKLESS,
 	MD_HAS_JOURNAL,
 	md_bitmap_wq,
 	mdname,
@@ -35,9 +37,11 @@ import {
 	llbitmap_apply,
 	llbitmap_flag,
 	llbitmap_kick_sync,
+	llbitmap_known,
 	llbitmap_page_of,
 	llbitmap_read,
 	llbitmap_raise_barriers,
+	llbitmap_write,
 	llbitmap_release_barriers,
 	llbitmap_wait_marked,
 	mddev_llbitmap,
@@ -47,7 +51,7 @@ import { llbitmap_action, llbitmap_state } from './state';
 import { llbitmap_resize } from './resize';
 import { llbitmap_blocks_synced, llbitmap_close_sync, llbitmap_cond_end_sync, llbitmap_end_sync, llbitmap_skip_sync_blocks, llbitmap_start_sync } from './sync';
 
-const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1)');
+const md_llbitmap_param: Param<bool> = module_param('llbitmap', false, 0o644, 'New bitmaps (mdadm --create, --grow --bitmap=internal) are lockless (0/1), unless md/bitmap_type names one');
 
 /*
  * Arrays only the classic bitmap runs: a bitmap in a file, external
@@ -129,6 +133,9 @@ function llbitmap_load(mddev: Ptr<mddev>): int {
 	mutex_lock(mddev.bitmap_info.mutex);
 	llbitmap_apply(bitmap, 0, bitmap.chunks - 1, action);
 	for (let chunk: uint = 0; chunk < bitmap.chunks; chunk++) {
+		/* a byte that is no state reads as NeedSync: make it one on disk too */
+		if (!llbitmap_known(bitmap, chunk))
+			llbitmap_write(bitmap, llbitmap_state.BitNeedSync, chunk);
 		if (llbitmap_read(bitmap, chunk) === llbitmap_state.BitNeedSync)
 			need++;
 	}
@@ -440,9 +447,18 @@ export function llbitmap_of(mddev: Ptr<mddev>): Ptr<llbitmap> | null {
 	return md_llbitmap_active(mddev) ? mddev_llbitmap(mddev) : null;
 }
 
-/** Whether md_mod.llbitmap asks for the lockless bitmap for new bitmaps. */
-export function llbitmap_wanted(): bool {
-	return md_llbitmap_param.get();
+/**
+ * md_llbitmap_wanted - whether a new bitmap of an array is the lockless one
+ * @mddev: the array
+ *
+ * md/bitmap_type if it names a bitmap (mdadm 4.6 writes it), else the
+ * md_mod.llbitmap parameter.
+ * @global
+ */
+export function md_llbitmap_wanted(mddev: Ptr<mddev>): bool {
+	if (mddev.bitmap_type === MD_BITMAP_AUTO)
+		return md_llbitmap_param.get();
+	return mddev.bitmap_type === MD_BITMAP_LOCKLESS;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { set_bit, test_bit } from '../kernel/bitops';
 import { cpu_to_le32, cpu_to_le64, le32_to_cpu, le64_to_cpu } from '../kernel/byteorder';
 import { EINVAL, EMEDIUMTYPE, ENOMEM, ENOSPC } from '../kernel/errno';
-import { BITMAP_MAGIC, type bitmap_super_t } from '../kernel/md-bitmap';
+import { BITMAP_MAGIC, BITMAP_STALE, type bitmap_super_t } from '../kernel/md-bitmap';
 import { SECTOR_SHIFT } from '../kernel/blkdev';
 import { Faulty, MaxSector, mdname, type mddev, rdev_for_each } from '../kernel/md';
 import { __free_page, alloc_page, kmap_local_page, kunmap_local, type page, page_address, PAGE_SHIFT, PAGE_SIZE } from '../kernel/mm';
@@ -28,7 +28,7 @@ import {
 	llbitmap_pctl,
 	llbitmap_write,
 } from './llbitmap';
-import { llbitmap_wanted } from './ops';
+import { md_llbitmap_wanted } from './ops';
 import { llbitmap_chunkshift, llbitmap_default_space } from './geometry';
 import { llbitmap_state } from './state';
 
@@ -56,6 +56,21 @@ const MDADM_DEFAULT_CHUNK: ulong = 131072n;
 const LLBITMAP_MAX_SPACE: ulong = 256n;
 export const DEFAULT_DAEMON_SLEEP: ulong = 30n;
 export const DEFAULT_BARRIER_IDLE: ulong = 5n;
+/**
+ * Bits of the superblock's state that mdadm (4.6, --bitmap=lockless) and
+ * mainline's llbitmap use (md-bitmap.h there): the superblock is new and
+ * the kernel makes the bitmap. (Its BITMAP_CLEAN, --assume-clean, says
+ * what the array's resync_offset says.)
+ */
+const BITMAP_FIRST_USE: u32 = 3;
+/**
+ * The superblock's chunk size is in sectors, as mainline's llbitmap
+ * writes it; this bitmap wrote bytes (as the classic bitmap does) before
+ * it wrote this tag in the last byte of the superblock's padding, which
+ * neither mdadm nor mainline write. See llbitmap_sb_chunk().
+ */
+const LLBITMAP_SB_TAG_AT = 119;
+const LLBITMAP_SB_TAG_SECTORS = 0x53;
 /** Longest daemon_sleep and barrier_idle, in seconds. */
 export const LLBITMAP_MAX_SECONDS: ulong = 3600n;
 /** Most behind writes mdadm --write-behind may ask for: the classic bitmap's COUNTER_MAX. */
@@ -174,7 +189,8 @@ export function llbitmap_fill_sb(bitmap: Ptr<llbitmap>): void {
 	sb.events_cleared = cpu_to_le64(bitmap.events_cleared);
 	sb.sync_size = cpu_to_le64(bitmap.sync_size);
 	sb.state = cpu_to_le32(0);
-	sb.chunksize = cpu_to_le32(u32(bitmap.chunksize << 9n));
+	sb.chunksize = cpu_to_le32(u32(bitmap.chunksize));
+	sb.pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;
 	sb.daemon_sleep = cpu_to_le32(u32(bitmap.daemon_sleep));
 	sb.write_behind = cpu_to_le32(u32(mddev.bitmap_info.max_write_behind));
 	sb.sectors_reserved = cpu_to_le32(u32(bitmap.space));
@@ -245,6 +261,8 @@ export enum llbitmap_sb_kind {
 	LLSbClassic,
 	/** The superblock mdadm writes for a bitmap it adds, never run yet. */
 	LLSbNew,
+	/** The same from mdadm --bitmap=lockless (4.6): version 6, BITMAP_FIRST_USE. */
+	LLSbNewLockless,
 	/** Anything else: no bitmap superblock at all. */
 	LLSbGarbled,
 }
@@ -253,12 +271,16 @@ export enum llbitmap_sb_kind {
  * The kind of a bitmap superblock. mdadm writes a new bitmap's superblock
  * (--create, --grow --bitmap=internal) with events and events_cleared 0;
  * md writes the array's events, 1 or more, the first time it runs it. A
- * clustered bitmap is the classic bitmap's alone.
+ * clustered bitmap is the classic bitmap's alone. mdadm 4.6 writes a new
+ * lockless one as version 6 with BITMAP_FIRST_USE, which the kernel
+ * clears when it makes the bitmap.
  */
 export function llbitmap_sb_kind_of(sb: Ptr<bitmap_super_t>): llbitmap_sb_kind {
 	const magic = le32_to_cpu(sb.magic);
 	const version = le32_to_cpu(sb.version);
 
+	if (magic === BITMAP_MAGIC && version === LLBITMAP_MAJOR && le32_to_cpu(sb.state) & (u32(1) << BITMAP_FIRST_USE))
+		return llbitmap_sb_kind.LLSbNewLockless;
 	if (magic === LLBITMAP_OLD_MAGIC || (magic === BITMAP_MAGIC && version === LLBITMAP_MAJOR))
 		return llbitmap_sb_kind.LLSbOwn;
 	if (magic !== BITMAP_MAGIC || version < CLASSIC_MAJOR_LO || version > CLASSIC_MAJOR_CLUSTERED)
@@ -286,10 +308,40 @@ function llbitmap_take_write_behind(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_
 	mddev.bitmap_info.max_write_behind = write_behind;
 }
 
+/**
+ * The chunk size in sectors of a bitmap whose superblock records
+ * `recorded` and no tag: written by mainline (sectors) or by this bitmap
+ * before it tagged its superblocks (bytes), for `sectors` of array in
+ * `room` bytes of state. Read as sectors, a byte count gives chunks 512
+ * times too large: every state byte would describe the wrong part of the
+ * array. A recorded value is bytes only if it is a chunk size the old
+ * superblock could hold, a power of two of 8 or more sectors whose chunks
+ * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
+ * chunks fit, and a 512th of that does not fit (unless the array shrank
+ * to a 512th of its size since: mainline keeps the chunk).
+ */
+export function llbitmap_untagged_chunk(recorded: u32, sectors: sector_t, room: ulong): ulong {
+	const bytes = ulong(recorded >>> 9);
+
+	if ((recorded & 511) === 0 && is_power_of_2(bytes) && bytes >= LLBITMAP_MIN_CHUNK &&
+	    ulong(1) << llbitmap_chunkshift(sectors, bytes, room) === bytes)
+		return bytes;
+	return ulong(recorded);
+}
+
+/** The chunk size a bitmap's superblock records, in sectors. */
+function llbitmap_sb_chunk(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): ulong {
+	const recorded = le32_to_cpu(sb.chunksize);
+
+	if (sb.pad[LLBITMAP_SB_TAG_AT] === LLBITMAP_SB_TAG_SECTORS)
+		return ulong(recorded);
+	return llbitmap_untagged_chunk(recorded, bitmap.mddev.resync_max_sectors, (bitmap.space << 9n) - ulong(BITMAP_DATA_OFFSET));
+}
+
 /** Check the superblock of a bitmap found on disk and take its geometry. */
 function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>): int {
 	const mddev = bitmap.mddev;
-	const chunksize = ulong(le32_to_cpu(sb.chunksize) >>> 9);
+	const chunksize = llbitmap_sb_chunk(bitmap, sb);
 	const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
 	const events = le64_to_cpu(sb.events);
 
@@ -319,6 +371,9 @@ function llbitmap_init_existing(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_t>):
 		pr_warn('md/llbitmap: %s: bitmap is out of date (%llu < %llu): everything written will be resynced\n', mdname(mddev),
 			events, mddev.events);
 		set_bit(llbitmap_flag.LLBitmapStale, bitmap.flags);
+	} else if (le32_to_cpu(sb.state) & (u32(1) << u32(BITMAP_STALE))) {
+		pr_warn('md/llbitmap: %s: bitmap marked stale: everything written will be resynced\n', mdname(mddev));
+		set_bit(llbitmap_flag.LLBitmapStale, bitmap.flags);
 	}
 	return 0;
 }
@@ -345,8 +400,9 @@ function llbitmap_check_placement(bitmap: Ptr<llbitmap>, sectors: sector_t): int
 /**
  * Read the bitmap from the members. What the first in-sync member holds
  * decides: a lockless bitmap is loaded; a superblock mdadm has just
- * written becomes a new lockless bitmap if md_mod.llbitmap is set; a
- * classic bitmap, or a new one with llbitmap=0, gets -EMEDIUMTYPE (the
+ * written becomes a new lockless bitmap if md/bitmap_type or
+ * md_mod.llbitmap asks for one, and always if it is mdadm 4.6's lockless
+ * one; a classic bitmap, or a new one not asked for, gets -EMEDIUMTYPE (the
  * classic bitmap takes it); anything else is refused, nothing written.
  */
 export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
@@ -375,7 +431,7 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	const sb = kmap_local_page(page0) as Ptr<bitmap_super_t>;
 	const kind = llbitmap_sb_kind_of(sb);
 
-	if (kind === llbitmap_sb_kind.LLSbClassic || (kind === llbitmap_sb_kind.LLSbNew && !llbitmap_wanted())) {
+	if (kind === llbitmap_sb_kind.LLSbClassic || (kind === llbitmap_sb_kind.LLSbNew && !md_llbitmap_wanted(mddev))) {
 		kunmap_local(sb);
 		__free_page(page0);
 		return -EMEDIUMTYPE;
@@ -393,14 +449,17 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 	 * default was asked for; the default itself is far coarser than ours
 	 * and is not taken.
 	 */
-	if (kind === llbitmap_sb_kind.LLSbNew) {
+	const is_new = kind === llbitmap_sb_kind.LLSbNew || kind === llbitmap_sb_kind.LLSbNewLockless;
+
+	if (is_new) {
 		const daemon_sleep = ulong(le32_to_cpu(sb.daemon_sleep));
 		const asked = ulong(le32_to_cpu(sb.chunksize) >>> 9);
 
 		if (daemon_sleep >= 1n && daemon_sleep <= LLBITMAP_MAX_SECONDS)
 			bitmap.daemon_sleep = daemon_sleep;
 		llbitmap_take_write_behind(bitmap, sb);
-		if (is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK && asked < MDADM_DEFAULT_CHUNK)
+		/* mdadm --bitmap=lockless takes no --bitmap-chunk: its chunk is its own guess */
+		if (kind === llbitmap_sb_kind.LLSbNew && is_power_of_2(asked) && asked >= LLBITMAP_MIN_CHUNK && asked < MDADM_DEFAULT_CHUNK)
 			chunksize = asked;
 	}
 	kunmap_local(sb);
@@ -433,7 +492,7 @@ export function llbitmap_read_all(bitmap: Ptr<llbitmap>): int {
 			__free_page(page0);
 		return ret;
 	}
-	if (kind === llbitmap_sb_kind.LLSbNew) {
+	if (is_new) {
 		/* mdadm's bits are the classic bitmap's: start from zeroes */
 		for (let idx: uint = 0; idx < bitmap.nr_pages; idx++)
 			memset(llbitmap_pctl(bitmap, idx).state, 0, size_t(PAGE_SIZE));

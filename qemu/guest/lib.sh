@@ -89,6 +89,17 @@ kts_dmesg_clean() {
 	! dmesg | grep -E 'BUG: |WARNING: |Oops|Call Trace:|blocked for more than'
 }
 
+# kts_bitmap_kind MD : the bitmap that runs MD: none, bitmap (the classic
+# one) or llbitmap. md/bitmap_type brackets the running bitmap among the
+# choices ("none bitmap [llbitmap]"), or the one a new bitmap would be.
+kts_bitmap_kind() {
+	if [[ $(cat "/sys/block/$1/md/bitmap/location") == none ]]; then
+		echo none
+		return
+	fi
+	sed -n 's/.*\[\([a-z]*\)\].*/\1/p' "/sys/block/$1/md/bitmap_type"
+}
+
 # kts_sysfs MD ATTR : a line-valued llbitmap metadata field (e.g. chunks).
 kts_llmeta() {
 	awk -v k="$2" '$1 == k { print $2 }' "/sys/block/$1/md/llbitmap/metadata"

@@ -168,7 +168,7 @@ function geometryOf(members: Member[], memberBytes: number): Geometry {
 		memberBytes,
 		dataOffset: members.map((x) => Number(x.dataOffset)),
 		dataSize: Number(m.dataSize),
-		chunkSectors: m.bitmap.chunksize >>> 9,
+		chunkSectors: Number(m.bitmap.chunkSectors),
 		chunks: m.chunks,
 		raidChunk: m.raidChunk,
 	};

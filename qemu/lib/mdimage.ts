@@ -52,8 +52,10 @@ export interface BitmapSuper {
 	eventsCleared: bigint;
 	syncSize: bigint;
 	state: number;
-	/** Bytes. */
+	/** As recorded: sectors, or bytes in a superblock of the module before it tagged them (chunkSectors). */
 	chunksize: number;
+	/** The chunk size, in sectors. */
+	chunkSectors: bigint;
 	/** Seconds. */
 	daemonSleep: number;
 	writeBehind: number;
@@ -99,19 +101,45 @@ function findSuper(src: Source): { metadata: string; at: bigint } {
 	throw new Error('no md superblock');
 }
 
+/** The module's tag for a chunk size in sectors: the superblock's last padding byte (kmod-src/md-llbitmap/sb.ts). */
+const SB_TAG_AT = 136 + 119;
+const SB_TAG_SECTORS = 0x53;
+
+/**
+ * The chunk size in sectors, as llbitmap_sb_chunk() (sb.ts) reads it: a
+ * tagged superblock (the module now) and mainline's record sectors; the
+ * module before the tag recorded bytes. Untagged, a value is bytes if it
+ * is a chunk size that module could have chosen - a power of two of 8 or
+ * more sectors whose chunks fit in the bitmap's space - and sectors if not.
+ */
+export function chunkSectorsOf(recorded: number, tagged: boolean, syncSize: bigint, sectorsReserved: number): bigint {
+	const asSectors = BigInt(recorded);
+	if (tagged) return asSectors;
+	const bytes = BigInt(recorded >>> 9);
+	const room = BigInt(sectorsReserved || 256) * 512n - 1024n;
+	let fit = 8n;
+	while ((syncSize + fit - 1n) / fit > room) fit <<= 1n;
+	const pow2 = bytes > 0n && (bytes & (bytes - 1n)) === 0n;
+	return recorded % 512 === 0 && pow2 && bytes >= fit ? bytes : asSectors;
+}
+
 function parseBitmapSuper(b: Buffer): BitmapSuper {
+	const chunksize = b.readUInt32LE(52);
+	const syncSize = b.readBigUInt64LE(40);
+	const sectorsReserved = b.readUInt32LE(64);
 	return {
 		magic: b.readUInt32LE(0),
 		version: b.readUInt32LE(4),
 		uuid: b.subarray(8, 24),
 		events: b.readBigUInt64LE(24),
 		eventsCleared: b.readBigUInt64LE(32),
-		syncSize: b.readBigUInt64LE(40),
+		syncSize,
 		state: b.readUInt32LE(48),
-		chunksize: b.readUInt32LE(52),
+		chunksize,
+		chunkSectors: chunkSectorsOf(chunksize, b[SB_TAG_AT] === SB_TAG_SECTORS, syncSize, sectorsReserved),
 		daemonSleep: b.readUInt32LE(56),
 		writeBehind: b.readUInt32LE(60),
-		sectorsReserved: b.readUInt32LE(64),
+		sectorsReserved,
 	};
 }
 
@@ -197,7 +225,7 @@ export function readMemberFrom(src: Source, path: string): Member {
 		throw new Error(
 			`no lockless bitmap (magic ${bitmap.magic.toString(16)}, version ${bitmap.version}${bitmap.magic === BITMAP_MAGIC ? ': the classic bitmap, see mdadm -X' : ''})`,
 		);
-	const chunkSectors = BigInt(bitmap.chunksize >>> 9);
+	const chunkSectors = bitmap.chunkSectors;
 	if (chunkSectors === 0n) throw new Error('bitmap chunk size 0');
 	const chunks = Number((bitmap.syncSize + chunkSectors - 1n) / chunkSectors);
 	return {
@@ -230,7 +258,7 @@ export function stateCounts(m: Member): Record<string, number> {
 
 /** The data of one chunk of a member (raid1: the same sectors on each). */
 export function readChunk(m: Member, chunk: number): Buffer {
-	const chunkSectors = BigInt(m.bitmap.chunksize >>> 9);
+	const chunkSectors = m.bitmap.chunkSectors;
 	const start = (m.dataOffset + BigInt(chunk) * chunkSectors) * 512n;
 	return withFile(m.path, (src) => src.read(start, Number(chunkSectors * 512n)));
 }

@@ -29,7 +29,7 @@ cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # bitmap block writes so far (llbitmap's counter; the classic bitmap has none)
 bitmap_writes() {
-	[[ $(cat /sys/block/md0/md/bitmap_type 2> /dev/null) == llbitmap ]] && kts_llmeta md0 writes || echo -1
+	[[ $(kts_bitmap_kind md0 2> /dev/null) == llbitmap ]] && kts_llmeta md0 writes || echo -1
 }
 
 # run ID DEV WORKLOAD LEVEL CONFIG REP

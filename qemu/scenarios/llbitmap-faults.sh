@@ -48,7 +48,7 @@ fail_bitmap m0 ram0
 mdadm --assemble /dev/md0 --run /dev/mapper/m0 /dev/mapper/m1
 cat /proc/mdstat
 dmesg | grep "bitmap read failed, trying the next member" || kts_fail "no retry message"
-kts_check "array assembled with its bitmap" test "$(cat /sys/block/md0/md/bitmap_type)" = llbitmap
+kts_check "array assembled with its bitmap" test "$(kts_bitmap_kind md0)" = llbitmap
 dd if=/dev/md0 of=/tmp/back bs=64k skip=3 count=1 iflag=direct status=none
 kts_check "data reads back" cmp -s /tmp/data /tmp/back
 kts_result read_retried=1

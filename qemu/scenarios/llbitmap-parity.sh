@@ -14,7 +14,7 @@ for i in 0 1 2; do dd if=/dev/urandom of=/dev/ram$i bs=1M count=32 status=none; 
 mdadm --create /dev/md0 --run --level=5 --raid-devices=3 --bitmap=internal \
 	/dev/ram0 /dev/ram1 /dev/ram2 > /dev/null 2>&1
 mdadm --wait /dev/md0 || true
-kts_check "lockless bitmap" test "$(cat /sys/block/md0/md/bitmap_type)" = llbitmap
+kts_check "lockless bitmap" test "$(kts_bitmap_kind md0)" = llbitmap
 cs=$(kts_llmeta md0 chunksize)
 mdchunk=$(($(cat /sys/block/md0/md/chunk_size) / 512))
 off=$(kts_llmeta md0 offset)

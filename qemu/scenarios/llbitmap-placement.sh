@@ -20,7 +20,7 @@ pattern_write() {
 	dd if=/tmp/pattern of="$1" bs=1M oflag=direct status=none
 }
 pattern_ok() { cmp -s /tmp/pattern <(dd if="$1" bs=1M count=$MB iflag=direct status=none); }
-kind() { cat "/sys/block/$1/md/bitmap_type"; }
+kind() { kts_bitmap_kind "$1"; }
 examine() { mdadm --examine "$1" | awk -v k="$2" -F' : ' '$1 ~ k { split($2, a, " "); print a[1] }'; }
 # md5 of a member's data region (from its data offset to the end)
 data_md5() { dd if="$1" bs=512 skip="$2" iflag=direct status=none | md5sum; }

@@ -11,6 +11,10 @@
 #                  with llbitmap=0; data and a spare replacement each time
 #   dmraid         a dm-raid raid1 (dmsetup, the raid target) under
 #                  llbitmap=1: it activates and passes I/O
+#   select         md/bitmap_type names one array's bitmap whatever the
+#                  parameter says, as mdadm 4.6 (--bitmap=lockless, sid's,
+#                  build/mdadm-4.6) uses it; "none" refuses a bitmap; a
+#                  bitmap on the members is run by the bitmap that wrote it
 #   garbled        an llbitmap array whose first member's bitmap superblock
 #                  is garbled: assembly is refused, saying what to do, and
 #                  nothing is written; --update=no-bitmap and --grow
@@ -27,8 +31,7 @@ pattern_write() {
 pattern_ok() {
 	cmp -s /tmp/pattern <(dd if="$1" bs=1M count=$MB iflag=direct status=none)
 }
-# the array's bitmap: none, bitmap (classic) or llbitmap (md/bitmap_type)
-kind() { cat "/sys/block/$1/md/bitmap_type"; }
+kind() { kts_bitmap_kind "$1"; }
 wait_idle() {
 	local i md=/sys/block/$1/md
 	for i in $(seq 1 600); do
@@ -188,6 +191,60 @@ dmraid)
 	kts_check "data reads back" pattern_ok /dev/mapper/r1
 	dmsetup remove r1
 	kts_result dmraid=1
+	;;
+select)
+	mdadm46=$KTS_ROOT/build/mdadm-4.6/src/mdadm
+	[[ -x $mdadm46 ]] || kts_fail "no $mdadm46 (make mdadm builds it)"
+	type=/sys/block/md0/md/bitmap_type
+	kts_load_md 0
+	kts_brd 4 64
+	kts_step "md/bitmap_type before md runs the array: the choices, the parameter's bracketed"
+	echo md0 > /sys/module/md_mod/parameters/new_array
+	kts_check "reads none [bitmap] llbitmap" test "$(cat $type)" = "none [bitmap] llbitmap"
+	kts_check "a name it does not know is refused" sh -c "! echo lockless 2> /dev/null > $type"
+	kts_step "mdadm 4.6 --bitmap=lockless under llbitmap=0: it writes llbitmap there"
+	"$mdadm46" --create /dev/md0 --run --level=1 --raid-devices=2 --bitmap=lockless /dev/ram0 /dev/ram1 ||
+		kts_fail "mdadm 4.6 --create --bitmap=lockless failed"
+	wait_idle md0
+	kts_result created="$(kind md0)" bits="$(tr '\n' ' ' < /sys/block/md0/md/llbitmap/bits)"
+	kts_check "md0 has the lockless bitmap" test "$(kind md0)" = llbitmap
+	kts_check "reads none bitmap [llbitmap]" test "$(cat $type)" = "none bitmap [llbitmap]"
+	kts_check "a new raid1: every chunk Unwritten" test "$(kts_bits md0 unwritten)" = "$(kts_llmeta md0 chunks)"
+	kts_check "a running bitmap stays: EBUSY" sh -c "! echo bitmap 2> /dev/null > $type"
+	pattern_write /dev/md0
+	mdadm --stop /dev/md0
+	kts_step "assembled by mdadm 4.6, then by 4.4 (which does not ask): lockless both times"
+	"$mdadm46" --assemble /dev/md0 /dev/ram0 /dev/ram1 || kts_fail "mdadm 4.6 --assemble failed"
+	kts_check "lockless (mdadm 4.6)" test "$(kind md0)" = llbitmap
+	kts_check "data (mdadm 4.6)" pattern_ok /dev/md0
+	mdadm --stop /dev/md0
+	mdadm --assemble /dev/md0 /dev/ram0 /dev/ram1 > /dev/null
+	kts_check "lockless (mdadm 4.4)" test "$(kind md0)" = llbitmap
+	kts_check "data (mdadm 4.4)" pattern_ok /dev/md0
+	mdadm --stop /dev/md0
+	kts_step "md/bitmap_type bitmap under llbitmap=1: the classic bitmap"
+	flip 1
+	echo md1 > /sys/module/md_mod/parameters/new_array
+	echo bitmap > /sys/block/md1/md/bitmap_type
+	create md1 1 /dev/ram2 /dev/ram3
+	kts_check "md1 classic" test "$(kind md1)" = bitmap
+	mdadm --stop /dev/md1
+	kts_step "md/bitmap_type none: an array whose members hold a bitmap is not run"
+	echo md1 > /sys/module/md_mod/parameters/new_array
+	echo none > /sys/block/md1/md/bitmap_type
+	if mdadm --assemble /dev/md1 /dev/ram2 /dev/ram3 > /tmp/assemble.out 2>&1; then
+		kts_fail "md1 ran with md/bitmap_type none: $(kind md1)"
+	fi
+	cat /tmp/assemble.out
+	dmesg | grep -q "md1: md/bitmap_type is none: not creating the bitmap" || kts_fail "no message saying why"
+	mdadm --stop /dev/md1 2> /dev/null || true
+	kts_step "another choice: md1 assembled as before, its members' bitmap"
+	echo md1 2> /dev/null > /sys/module/md_mod/parameters/new_array || true
+	echo llbitmap > /sys/block/md1/md/bitmap_type
+	mdadm --assemble /dev/md1 /dev/ram2 /dev/ram3 > /dev/null
+	kts_check "md1 classic again: the members' bitmap, not the choice" test "$(kind md1)" = bitmap
+	mdadm --stop /dev/md1
+	kts_result selected=1
 	;;
 garbled)
 	kts_load_md 1

@@ -12,7 +12,7 @@ kts_step "create raid$level on $n disks"
 mdadm --create /dev/md0 --run --level="$level" --raid-devices="$n" \
 	--bitmap=internal --assume-clean --metadata=1.2 $devs
 cat /proc/mdstat
-kts_result bitmap_type="$(cat /sys/block/md0/md/bitmap_type)"
+kts_result bitmap_type="$(kts_bitmap_kind md0)"
 
 # Known data at offsets spread over the array (in MiB).
 offsets="0 3 17 40 63"

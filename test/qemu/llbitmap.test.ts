@@ -68,6 +68,7 @@ const two = boot({
 		takeover('classic', '10'),
 		takeover('migrate', undefined, 300),
 		takeover('dmraid'),
+		takeover('select'),
 		...placement,
 	],
 });
@@ -159,6 +160,10 @@ describe('arrays md_mod.llbitmap did not create: the bitmap on the members decid
 	one.test('takeover-garbled', 'a garbled bitmap superblock on the first member: assembly refused with what to do, nothing written; --update=no-bitmap then --grow --bitmap=internal gives a new bitmap, no chunk Unwritten', (s) => {
 		expect(s.results).toContainEqual({ garbled_then: 'llbitmap', unwritten: 0 });
 		expect(s.results).toContainEqual({ garbled: 1 });
+	});
+
+	two.test('takeover-select', 'md/bitmap_type: mdadm 4.6 --bitmap=lockless makes a lockless array under llbitmap=0 (all Unwritten), assembled by 4.6 and 4.4; "bitmap" gives the classic one under llbitmap=1; "none" refuses to run an array with a bitmap; "llbitmap" does not take over a classic bitmap', (s) => {
+		expect(s.results).toContainEqual({ selected: 1 });
 	});
 
 	two.test('takeover-dmraid', 'dm-raid under llbitmap=1: the raid target activates and passes I/O (its bitmap is the classic one)', (s) => {

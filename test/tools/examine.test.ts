@@ -13,7 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), 'kts-examine-'));
 const MiB = 1 << 20;
 
 /** A member of `size` bytes with its md superblock at `sbAt` and the bitmap `bitmapOff` sectors after it. */
-function member(name: string, opts: { v090?: boolean; magic?: number; version?: number; states: number[]; chunk: number }): string {
+function member(
+	name: string,
+	opts: { v090?: boolean; magic?: number; version?: number; states: number[]; chunk: number; tagged?: boolean; syncSize?: bigint },
+): string {
 	const size = 16 * MiB;
 	const img = Buffer.alloc(size);
 	const sectors = size / 512;
@@ -37,8 +40,11 @@ function member(name: string, opts: { v090?: boolean; magic?: number; version?: 
 	Buffer.from('0123456789abcdeffedcba9876543210', 'hex').copy(bm, 8);
 	bm.writeBigUInt64LE(7n, 24);
 	bm.writeBigUInt64LE(5n, 32);
-	bm.writeBigUInt64LE(BigInt(opts.states.length * (opts.chunk / 512)), 40);
+	bm.writeBigUInt64LE(opts.syncSize ?? BigInt(opts.states.length * (opts.chunk / 512)), 40);
 	bm.writeUInt32LE(opts.chunk, 52);
+	bm.writeUInt32LE(256, 64); // sectors reserved
+	if (opts.tagged) bm[136 + 119] = 0x53; // the module's "chunk size in sectors"
+
 	bm.writeUInt32LE(1, 56);
 	Buffer.from(opts.states).copy(bm, 1024);
 	const path = join(dir, name);
@@ -63,6 +69,20 @@ describe('llbitmap-examine', () => {
 		// the mdadm test suite's own parsing of mdadm -X
 		expect(/.*Bitmap.* ([0-9]*) dirty.*/.exec(out)?.[1]).toBe('4');
 		expect(/.*Bitmap.* ([0-9]*) bits.*/.exec(out)?.[1]).toBe('7');
+	});
+
+	test("the chunk size in sectors (the module's tagged superblock, mainline's), and in bytes (the module's before the tag)", () => {
+		const tagged = readMember(member('tagged.img', { chunk: 128, tagged: true, syncSize: 7n * 128n, states: [1, 2] }));
+		expect(examine(tagged)).toContain('       Chunksize : 64 KB');
+		expect(tagged.chunks).toBe(7);
+		// mainline: 2 MiB chunks (4096 sectors) over 200 GiB; read as bytes they would be 8 sectors, far too many to fit
+		const mainline = readMember(member('mainline.img', { chunk: 4096, syncSize: 200n << 21n, states: [1] }));
+		expect(mainline.bitmap.chunkSectors).toBe(4096n);
+		expect(mainline.chunks).toBe(102400);
+		// the module before the tag: 4096 bytes over 7 chunks
+		const old = readMember(member('bytes.img', { chunk: 4096, states: [1, 1, 1, 1, 1, 1, 1] }));
+		expect(old.bitmap.chunkSectors).toBe(8n);
+		expect(old.chunks).toBe(7);
 	});
 
 	test("a bitmap written under the seed's own magic still reads as lockless", () => {

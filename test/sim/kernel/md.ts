@@ -9,6 +9,11 @@ import { rcuReading, rcuReadLock, rcuReadUnlock, synchronizeRcu } from '../sched
 import { wait_queue_head_t } from './wait.js';
 import { workqueue_struct } from './workqueue.js';
 
+export const MD_BITMAP_AUTO = 0;
+export const MD_BITMAP_NONE = 1;
+export const MD_BITMAP_CLASSIC = 2;
+export const MD_BITMAP_LOCKLESS = 3;
+
 export class mddev_bitmap_info {
 	file: file | null = null;
 	offset = 0n;
@@ -52,6 +57,7 @@ export class mddev {
 	bitmap_info = new mddev_bitmap_info();
 	gendisk: gendisk | null = null;
 	meta_file: file | null = null;
+	bitmap_type = MD_BITMAP_AUTO;
 	disks: md_rdev[] = [];
 	/** md_error() lands here; the array model fails the member. */
 	onError: ((rdev: md_rdev) => void) | null = null;

@@ -74,6 +74,8 @@ export class PageView {
 	set sectors_reserved(v: number) { this.dv.setUint32(64, v, true); }
 	get nodes() { return this.dv.getUint32(68, true); }
 	set nodes(v: number) { this.dv.setUint32(68, v, true); }
+	get cluster_name() { return this.page.data.subarray(72, 136); }
+	get pad() { return this.page.data.subarray(136, 256); }
 }
 
 export function kmap_local_page(p: page): PageView {
