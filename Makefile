@@ -9,10 +9,14 @@
 #   make check-debug  only the debug kernel's tests (lockdep, KASAN,
 #                 DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_WORK: qemu/kernel-debug.config)
 #   make check-full   make check, then the complete mdadm suite (00-07 with
-#                 01raid6integ), make crash-tests and make sim-long
+#                 01raid6integ), make crash-tests, make sim-long and
+#                 make interop-tests
 #   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
 #   make mdadm-tests  mdadm's own test suite (families 00-07), classic
 #                 bitmap and llbitmap=1, table in build/mdadm-tests/latest/
+#   make interop-tests  arrays moved between this module and mainline 7.3's
+#                 lockless bitmap (Debian's linux-source-7.3, built by
+#                 make kernel-mainline) both ways, mdadm 4.6 from sid's source
 #   make crash-tests  record loads on raid1/raid10/raid5 with dm-log-writes
 #                 and replay every crash point (>= 10,000 crash states),
 #                 then the write-behind kill test (test/qemu/crash*.test.ts)
@@ -34,6 +38,15 @@ MODDIR   := $(BUILD)/modules
 GUESTMOD := $(BUILD)/guest-modules
 KCONFIG  ?= qemu/kernel.config
 export KDIR MODDIR GUESTMOD
+
+# A mainline kernel (Debian's linux-source-7.3) with its own md and
+# lockless bitmap: the interop tests' and the peer bench's other side.
+MAINLINE_TREE   := $(BUILD)/linux-mainline
+MAINLINE_SRC    := $(BUILD)/mainline-src/tarball
+MAINLINE_CONFIG := qemu/kernel-mainline.config
+MAINLINE_KSTAMP := $(BUILD)/.kernel-mainline.stamp
+MAINLINE_GUEST  := $(BUILD)/guest-modules-mainline
+MAINLINE_GSTAMP := $(MAINLINE_GUEST)/.stamp
 
 # The debug flavour: its own tree, modules and guest modules.
 DEBUG_TREE     := $(BUILD)/linux-6.12-debug
@@ -62,7 +75,7 @@ PATCHES      := $(wildcard kmod-src/patches/*.patch)
 # the guest's test-only dm-log-writes (scripts/guest-modules.sh)
 TEST_PATCHES := $(wildcard qemu/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench mdadm mdadm-tests crash-tests clean distclean
+.PHONY: all deps kernel kernel-debug kernel-mainline modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench mdadm mdadm-tests crash-tests interop-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -115,6 +128,16 @@ $(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh $(TEST_PATCHES)
 	@scripts/guest-modules.sh $(DEBUG_TREE) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD)
 	@touch $@
 
+kernel-mainline: $(MAINLINE_GSTAMP)
+$(MAINLINE_SRC): $(DEPS_STAMP) scripts/mainline-src.sh
+	@scripts/mainline-src.sh $(BUILD)/mainline-src
+$(MAINLINE_KSTAMP): $(MAINLINE_SRC) $(KCONFIG) $(MAINLINE_CONFIG) scripts/kernel.sh
+	@KTS_TARBALL=$$(cat $(MAINLINE_SRC)) scripts/kernel.sh $(MAINLINE_TREE) $(KCONFIG) $(MAINLINE_CONFIG)
+	@touch $@
+$(MAINLINE_GSTAMP): $(MAINLINE_KSTAMP) scripts/guest-modules.sh
+	@scripts/guest-modules.sh $(MAINLINE_TREE) - $(MAINLINE_GUEST)
+	@touch $@
+
 # mdadm's source with its test suite, from Debian, built (scripts/mdadm-src.sh);
 # and sid's 4.6, which asks for the lockless bitmap as mainline does
 mdadm: $(MDADM_STAMP) $(MDADM46_STAMP)
@@ -144,9 +167,15 @@ check-debug:
 	@since=$$(date +%s%3N); $(MAKE) --no-print-directory deps && $(TSX) scripts/check.ts --since=$$since --debug-only
 
 # What CI cannot afford, after make check: the whole mdadm suite, the
-# crash tests' full rounds and the simulator's long run.
+# crash tests' full rounds, the simulator's long run, and the interop
+# tests with mainline's lockless bitmap (a second kernel to build).
 check-full: check
-	@$(MAKE) --no-print-directory mdadm-tests crash-tests sim-long
+	@$(MAKE) --no-print-directory mdadm-tests crash-tests sim-long interop-tests
+
+# Arrays moved between this module and mainline 7.3's llbitmap, both ways
+# (test/qemu/interop.test.ts)
+interop-tests: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
+	@node_modules/.bin/vitest run test/qemu/interop.test.ts
 
 # The simulator's property tests at 20x make check's sequences, and the
 # interleavings up to three preemptions.

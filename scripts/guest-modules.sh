@@ -6,6 +6,8 @@
 # crash-replay tests: it replaces the tree's in the guest only.
 #
 # Usage: scripts/guest-modules.sh <kdir> <module-dir> <out-root>
+#   <module-dir> "-": the tree's own md and nothing of ours (a mainline
+#   kernel with its own lockless bitmap, scripts/mainline-src.sh)
 set -euo pipefail
 kdir=$1
 mods=$2
@@ -16,10 +18,18 @@ rm -rf "$root"
 mkdir -p "$dst/kernel" "$dst/extra"
 # Everything the tree built except its own md modules, which ours replace
 # (device-mapper stays: the fault tests use it).
-(cd "$kdir" && find . -name '*.ko' ! -path './build/*') | grep -Ev '/drivers/md/(md-mod|raid[0-9]+|md-linear|md-cluster|dm-raid|dm-log-writes)\.ko$' | while read -r ko; do
+own='/drivers/md/(md-mod|raid[0-9]+|md-linear|md-cluster|dm-raid|dm-log-writes)\.ko$'
+[[ $mods == - ]] && own='^$'
+(cd "$kdir" && find . -name '*.ko' ! -path './build/*') | grep -Ev "$own" | while read -r ko; do
 	mkdir -p "$dst/kernel/$(dirname "$ko")"
 	cp "$kdir/$ko" "$dst/kernel/$ko"
 done
+if [[ $mods == - ]]; then
+	cp "$kdir/modules.order" "$kdir/modules.builtin" "$kdir/modules.builtin.modinfo" "$dst/" 2>/dev/null || true
+	depmod -b "$root" "$rel"
+	echo "$rel" > "$root/release"
+	exit 0
+fi
 cp "$mods"/*.ko "$dst/extra/"
 
 dlw=$(pwd)/build/dm-log-writes-$(basename "$kdir")

@@ -4,6 +4,8 @@
 # tinyconfig + the config fragments, build bzImage and modules.
 #
 # Usage: scripts/kernel.sh <link> <config-fragment>...
+#   KTS_TARBALL=path   another linux-source-X.Y.tar.xz (mainline's llbitmap:
+#                      scripts/mainline-src.sh), built without our patches
 #
 # Built trees live in a cache outside the clone, one per set of inputs:
 # $KTS_CACHE (default ~/.cache/llbitmap-ts)/kernel/<name>-<key>, where the
@@ -17,21 +19,27 @@ set -euo pipefail
 link=$1; shift
 fragments=("$@")
 top=$(pwd)
-tarball=/usr/src/linux-source-6.12.tar.xz
+tarball=${KTS_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+srcdir=$(basename "$tarball" .tar.xz)
+if [[ -n ${KTS_TARBALL:-} ]]; then
+	kpatches=()
+else
+	kpatches=(generated/kernel/*.patch)
+fi
 logdir=$top/build/logs
 name=$(basename "$link")
 cache=${KTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/llbitmap-ts}/kernel
 keep=${KTS_CACHE_KEEP:-3}
 mkdir -p "$logdir" "$cache" "$(dirname "$link")"
 
-[[ -f $tarball ]] || { echo "kernel: $tarball missing (Debian package linux-source-6.12)" >&2; exit 1; }
+[[ -f $tarball ]] || { echo "kernel: $tarball missing (Debian package ${srcdir})" >&2; exit 1; }
 command -v gcc >/dev/null || { echo "kernel: gcc missing (Debian package build-essential)" >&2; exit 1; }
 
 # Everything the built tree depends on, hashed.
 key=$( {
 	echo "tarball $(sha256sum < "$tarball")"
 	# what the patches change, not their commit messages
-	for p in generated/kernel/*.patch; do echo "patch $p"; sed -n '/^diff --git/,$p' "$p"; done
+	for p in "${kpatches[@]}"; do echo "patch $p"; sed -n '/^diff --git/,$p' "$p"; done
 	for f in "${fragments[@]}"; do echo "fragment $f"; cat "$f"; done
 	gcc --version | head -1
 	ld --version | head -1
@@ -62,9 +70,9 @@ if [[ ! -f $tree/.kts-src ]]; then
 	rm -rf "$tree" "$tree.tmp"
 	mkdir -p "$tree.tmp"
 	tar -C "$tree.tmp" -xf "$tarball"
-	mv "$tree.tmp"/linux-source-6.12 "$tree"
+	mv "$tree.tmp/$srcdir" "$tree"
 	rmdir "$tree.tmp"
-	for p in generated/kernel/*.patch; do
+	for p in "${kpatches[@]}"; do
 		echo "kernel: applying $p"
 		patch -d "$tree" -p1 --forward --no-backup-if-mismatch -s < "$p"
 	done

@@ -981,6 +981,9 @@ static void llbitmap_daemon_fn(struct work_struct *work)
 			   bitmap->daemon_sleep * (unsigned long)HZ);
 }
 
+/* Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
+#define LLBITMAP_MIN_CHUNK 8UL
+
 /* Bitmap space mdadm reserves for a member of `size` sectors. */
 static unsigned long llbitmap_default_space(sector_t size)
 {
@@ -1014,6 +1017,30 @@ static unsigned long llbitmap_chunkshift(sector_t sectors,
 }
 
 /*
+ * The chunk size in sectors of a bitmap whose superblock records
+ * `recorded` and no tag: written by mainline (sectors) or by this bitmap
+ * before it tagged its superblocks (bytes), for `sectors` of array in
+ * `room` bytes of state. Read as sectors, a byte count gives chunks 512
+ * times too large: every state byte would describe the wrong part of the
+ * array. A recorded value is bytes only if it is a chunk size the old
+ * superblock could hold, a power of two of 8 or more sectors whose chunks
+ * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
+ * chunks fit, and a 512th of that does not fit (unless the array shrank
+ * to a 512th of its size since: mainline keeps the chunk).
+ */
+static unsigned long llbitmap_untagged_chunk(u32 recorded, sector_t sectors,
+					     unsigned long room)
+{
+	unsigned long bytes = (unsigned long)(recorded >> 9);
+
+	if ((recorded & 511) == 0 && bytes >= LLBITMAP_MIN_CHUNK &&
+	    (bytes & (bytes - 1)) == 0 &&
+	    1UL << llbitmap_chunkshift(sectors, bytes, room) == bytes)
+		return bytes;
+	return recorded;
+}
+
+/*
  * The superblock carries the classic bitmap's magic, as in mainline, and
  * version 6 says it is the lockless bitmap. mdadm believes an array has a
  * bitmap only when it finds BITMAP_MAGIC there: under any other magic it
@@ -1039,9 +1066,6 @@ static unsigned long llbitmap_chunkshift(sector_t sectors,
  * IO.
  */
 #define LLBITMAP_DEFAULT_CHUNK 128UL
-
-/* Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
-#define LLBITMAP_MIN_CHUNK 8UL
 
 /*
  * mdadm's chunk for an internal bitmap when none is asked for, in sectors:
@@ -1354,30 +1378,6 @@ static void llbitmap_take_write_behind(struct llbitmap *bitmap,
 		return;
 	}
 	mddev->bitmap_info.max_write_behind = write_behind;
-}
-
-/*
- * The chunk size in sectors of a bitmap whose superblock records
- * `recorded` and no tag: written by mainline (sectors) or by this bitmap
- * before it tagged its superblocks (bytes), for `sectors` of array in
- * `room` bytes of state. Read as sectors, a byte count gives chunks 512
- * times too large: every state byte would describe the wrong part of the
- * array. A recorded value is bytes only if it is a chunk size the old
- * superblock could hold, a power of two of 8 or more sectors whose chunks
- * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
- * chunks fit, and a 512th of that does not fit (unless the array shrank
- * to a 512th of its size since: mainline keeps the chunk).
- */
-static unsigned long llbitmap_untagged_chunk(u32 recorded, sector_t sectors,
-					     unsigned long room)
-{
-	unsigned long bytes = (unsigned long)(recorded >> 9);
-
-	if ((recorded & 511) == 0 && is_power_of_2(bytes) &&
-	    bytes >= LLBITMAP_MIN_CHUNK &&
-	    1UL << llbitmap_chunkshift(sectors, bytes, room) == bytes)
-		return bytes;
-	return recorded;
 }
 
 /* The chunk size a bitmap's superblock records, in sectors. */

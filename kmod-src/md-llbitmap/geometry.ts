@@ -3,7 +3,10 @@
  * chunk size that fits an array in it. Plain arithmetic, which the
  * differential tests run as C and as Node on random inputs.
  */
-import { type sector_t, ulong } from '../kernel/types';
+import { type sector_t, type u32, ulong } from '../kernel/types';
+
+/** Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
+export const LLBITMAP_MIN_CHUNK: ulong = 8n;
 
 /** Bitmap space mdadm reserves for a member of `size` sectors. */
 export function llbitmap_default_space(size: sector_t): ulong {
@@ -31,4 +34,25 @@ export function llbitmap_chunkshift(sectors: sector_t, chunksize: ulong, room: u
 	while ((sectors + (ulong(1) << shift) - 1n) >> shift > room)
 		shift++;
 	return shift;
+}
+
+/**
+ * The chunk size in sectors of a bitmap whose superblock records
+ * `recorded` and no tag: written by mainline (sectors) or by this bitmap
+ * before it tagged its superblocks (bytes), for `sectors` of array in
+ * `room` bytes of state. Read as sectors, a byte count gives chunks 512
+ * times too large: every state byte would describe the wrong part of the
+ * array. A recorded value is bytes only if it is a chunk size the old
+ * superblock could hold, a power of two of 8 or more sectors whose chunks
+ * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
+ * chunks fit, and a 512th of that does not fit (unless the array shrank
+ * to a 512th of its size since: mainline keeps the chunk).
+ */
+export function llbitmap_untagged_chunk(recorded: u32, sectors: sector_t, room: ulong): ulong {
+	const bytes = ulong(recorded >>> 9);
+
+	if ((recorded & 511) === 0 && bytes >= LLBITMAP_MIN_CHUNK && (bytes & (bytes - 1n)) === 0n &&
+	    ulong(1) << llbitmap_chunkshift(sectors, bytes, room) === bytes)
+		return bytes;
+	return ulong(recorded);
 }

@@ -29,7 +29,7 @@ import {
 	llbitmap_write,
 } from './llbitmap';
 import { md_llbitmap_wanted } from './ops';
-import { llbitmap_chunkshift, llbitmap_default_space } from './geometry';
+import { LLBITMAP_MIN_CHUNK, llbitmap_chunkshift, llbitmap_default_space, llbitmap_untagged_chunk } from './geometry';
 import { llbitmap_state } from './state';
 
 /**
@@ -48,8 +48,6 @@ const CLASSIC_MAJOR_CLUSTERED = 5;
 const LLBITMAP_OLD_MAGIC = 0x6d746963;
 /** Default smallest chunk, in sectors: 64 KiB, the largest raid1/raid10 sync IO. */
 const LLBITMAP_DEFAULT_CHUNK: ulong = 128n;
-/** Smallest chunk asked for with mdadm --bitmap-chunk, in sectors: 4 KiB. */
-const LLBITMAP_MIN_CHUNK: ulong = 8n;
 /** mdadm's chunk for an internal bitmap when none is asked for, in sectors: 64 MiB. */
 const MDADM_DEFAULT_CHUNK: ulong = 131072n;
 /** Most bitmap space used, in sectors: 128 KiB. */
@@ -306,27 +304,6 @@ function llbitmap_take_write_behind(bitmap: Ptr<llbitmap>, sb: Ptr<bitmap_super_
 		return;
 	}
 	mddev.bitmap_info.max_write_behind = write_behind;
-}
-
-/**
- * The chunk size in sectors of a bitmap whose superblock records
- * `recorded` and no tag: written by mainline (sectors) or by this bitmap
- * before it tagged its superblocks (bytes), for `sectors` of array in
- * `room` bytes of state. Read as sectors, a byte count gives chunks 512
- * times too large: every state byte would describe the wrong part of the
- * array. A recorded value is bytes only if it is a chunk size the old
- * superblock could hold, a power of two of 8 or more sectors whose chunks
- * fit in the room: mainline picks the smallest chunk from 64 KiB up whose
- * chunks fit, and a 512th of that does not fit (unless the array shrank
- * to a 512th of its size since: mainline keeps the chunk).
- */
-export function llbitmap_untagged_chunk(recorded: u32, sectors: sector_t, room: ulong): ulong {
-	const bytes = ulong(recorded >>> 9);
-
-	if ((recorded & 511) === 0 && is_power_of_2(bytes) && bytes >= LLBITMAP_MIN_CHUNK &&
-	    ulong(1) << llbitmap_chunkshift(sectors, bytes, room) === bytes)
-		return bytes;
-	return ulong(recorded);
 }
 
 /** The chunk size a bitmap's superblock records, in sectors. */

@@ -93,7 +93,8 @@ kts_dmesg_clean() {
 # one) or llbitmap. md/bitmap_type brackets the running bitmap among the
 # choices ("none bitmap [llbitmap]"), or the one a new bitmap would be.
 kts_bitmap_kind() {
-	if [[ $(cat "/sys/block/$1/md/bitmap/location") == none ]]; then
+	# (mainline has no md/bitmap/ on an array the lockless bitmap runs)
+	if [[ $(cat "/sys/block/$1/md/bitmap/location" 2> /dev/null) == none ]]; then
 		echo none
 		return
 	fi

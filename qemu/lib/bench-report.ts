@@ -138,6 +138,59 @@ export function ratio(cells: Cell[], level: string, workload: Workload, over: Co
 	return a && b && b.mibps ? a.mibps / b.mibps : null;
 }
 
+/** A ratio with its 95% interval. */
+export interface Interval {
+	/** The geometric mean of the rounds' ratios. */
+	est: number;
+	lo: number;
+	hi: number;
+	/** Rounds with both configurations. */
+	n: number;
+}
+
+/** mulberry32: a seeded generator, so a report is the same each time it is made from the same JSON. */
+function seeded(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * `config` over `over` on one level and workload, paired by round: each
+ * round ran both in the same boot one after the other, so the drift
+ * between rounds (TCG's +-20%) cancels in the round's own ratio. The
+ * estimate is the geometric mean of the rounds' ratios; the interval a
+ * percentile bootstrap over the rounds (10,000 resamples, fixed seed).
+ * Null without a round that ran both; with one round the interval is
+ * that round's ratio alone.
+ */
+export function pairedRatio(r: BenchResults, level: string, workload: Workload, config: Config, over: Config, resamples = 10_000): Interval | null {
+	const at = (c: Config) => new Map(r.runs.filter((x) => x.level === level && x.workload === workload && x.config === c).map((x) => [x.rep, x.mibps]));
+	const a = at(config);
+	const b = at(over);
+	const logs = [...a].filter(([rep, v]) => v > 0 && (b.get(rep) ?? 0) > 0).map(([rep, v]) => Math.log(v / b.get(rep)!));
+	if (!logs.length) return null;
+	const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+	const rand = seeded(0x6b7473);
+	const boot = Array.from({ length: resamples }, () => mean(logs.map(() => logs[Math.floor(rand() * logs.length)]))).sort((x, y) => x - y);
+	return {
+		est: Math.exp(mean(logs)),
+		lo: Math.exp(boot[Math.floor(resamples * 0.025)]),
+		hi: Math.exp(boot[Math.ceil(resamples * 0.975) - 1]),
+		n: logs.length,
+	};
+}
+
+/** "0.97 (0.93-1.01)", or "-". */
+export function fmtInterval(i: Interval | null): string {
+	return i ? `${i.est.toFixed(2)} (${i.lo.toFixed(2)}-${i.hi.toFixed(2)})` : '-';
+}
+
 const COLOURS: Record<Config, string> = { raw: '#444444', none: '#9e9e9e', classic: '#e6862e', llbitmap: '#2e9e5b' };
 
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
@@ -163,7 +216,10 @@ export function markdown(r: BenchResults): string {
 	out.push('');
 	for (const wl of ['rand4k', 'seq1m'] as Workload[]) {
 		const raw = cell(cells, 'raw', 'raw', wl);
-		out.push(`**${WORKLOAD_NAMES[wl]}, MiB/s** (min-max over rounds)${raw ? `; one raw ramdisk, the limit: ${fmt(raw.mibps)}` : ''}`);
+		out.push(
+			`**${WORKLOAD_NAMES[wl]}, MiB/s** (min-max over rounds; ratios paired by round, with their 95% interval)` +
+				`${raw ? `; one raw ramdisk, the limit: ${fmt(raw.mibps)}` : ''}`,
+		);
 		out.push('');
 		out.push(`| level | ${configs.join(' | ')} | llbitmap/none | llbitmap/classic |`);
 		out.push(`|---|${configs.map(() => '---:').join('|')}|---:|---:|`);
@@ -172,7 +228,8 @@ export function markdown(r: BenchResults): string {
 				const x = cell(cells, level, c, wl);
 				return x ? `${fmt(x.mibps)} (${fmt(x.min)}-${fmt(x.max)})` : '-';
 			});
-			out.push(`| ${level} | ${row.join(' | ')} | ${fmt(ratio(cells, level, wl, 'none'), 2)} | ${fmt(ratio(cells, level, wl, 'classic'), 2)} |`);
+			const ratios = (['none', 'classic'] as Config[]).map((over) => fmtInterval(pairedRatio(r, level, wl, 'llbitmap', over)));
+			out.push(`| ${level} | ${row.join(' | ')} | ${ratios.join(' | ')} |`);
 		}
 		out.push('');
 	}
@@ -196,14 +253,18 @@ export function markdown(r: BenchResults): string {
 		);
 		out.push('');
 	}
-	out.push('The classic bitmap keeps no count of its writes, so only llbitmap has one.');
+	out.push(
+		"A ratio is the geometric mean of the rounds' own ratios (both configurations ran in the same round, one after the other), " +
+			'its interval a percentile bootstrap over the rounds. The classic bitmap keeps no count of its writes, so only llbitmap has one.',
+	);
 	return `${out.join('\n')}\n`;
 }
 
 /**
  * The chart: MiB/s medians per level for the two throughput workloads,
- * a bar per configuration, llbitmap's ratios over none and classic above
- * its bar. gnuplot draws it as SVG and PNG from the same data.
+ * a bar per configuration with the min-max over rounds as error bars,
+ * llbitmap's paired ratio over none with its interval above its bar.
+ * gnuplot draws it as SVG and PNG from the same data.
  */
 export function chart(r: BenchResults, dir: string): { svg: string; png: string } {
 	const cells = summarise(r);
@@ -211,28 +272,32 @@ export function chart(r: BenchResults, dir: string): { svg: string; png: string 
 	const lv = levels(r);
 	for (const wl of ['rand4k', 'seq1m'] as Workload[]) {
 		const rows = lv.map((level, i) => {
-			const vals = configs.map((c) => fmt(cell(cells, level, c, wl)?.mibps, 2).replace('-', 'NaN'));
-			const n = ratio(cells, level, wl, 'none');
-			const k = ratio(cells, level, wl, 'classic');
-			const label = [n !== null ? `x${fmt(n, 2)} none` : '', k !== null ? `x${fmt(k, 2)} classic` : ''].filter(Boolean).join('\\n');
+			const vals = configs.map((c) => {
+				const x = cell(cells, level, c, wl);
+				return x ? `${x.mibps.toFixed(2)} ${x.min.toFixed(2)} ${x.max.toFixed(2)}` : 'NaN NaN NaN';
+			});
+			// llbitmap over none (the claim; over classic is in the table), on two short lines
+			const n = pairedRatio(r, level, wl, 'llbitmap', 'none');
+			const label = n ? `/none x${n.est.toFixed(2)}\\n(${n.lo.toFixed(2)}-${n.hi.toFixed(2)})` : '';
 			return `${i} "${level}" ${vals.join(' ')} "${label}"`;
 		});
-		writeFileSync(join(dir, `chart-${wl}.dat`), `# idx level ${configs.join(' ')} label\n${rows.join('\n')}\n`);
+		writeFileSync(join(dir, `chart-${wl}.dat`), `# idx level ${configs.map((c) => `${c} ${c}-min ${c}-max`).join(' ')} label\n${rows.join('\n')}\n`);
 	}
-	const title = `md bitmaps under fio, ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs ${r.accel.toUpperCase()}, median of ${r.plan.reps}`;
+	const title = `md bitmaps under fio, ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs ${r.accel.toUpperCase()}, median of ${r.plan.reps} (bars: min-max)`;
 	const ll = configs.indexOf('llbitmap');
 	const panel = (wl: Workload) => {
 		const file = join(dir, `chart-${wl}.dat`);
-		const bars = configs.map((c, i) => `'${file}' using ${i + 3}:xtic(2) title '${c}' lc rgb '${COLOURS[c]}'`);
+		// per configuration: median, min, max (error bars: min-max over rounds)
+		const bars = configs.map((c, i) => `'${file}' using ${3 * i + 3}:${3 * i + 4}:${3 * i + 5}:xtic(2) title '${c}' lc rgb '${COLOURS[c]}'`);
 		const labels =
 			ll >= 0
-				? `, '${file}' using ($1 + ${(ll - (configs.length - 1) / 2) / (configs.length + 1)}):${ll + 3}:${configs.length + 3} with labels offset 0,1.6 font ',9' notitle`
+				? `, '${file}' using ($1 + ${(ll - (configs.length - 1) / 2) / (configs.length + 1)}):${3 * ll + 5}:${3 * configs.length + 3} with labels offset 0,1.6 font ',8' notitle`
 				: '';
 		return [`set title '${WORKLOAD_NAMES[wl]}' font ',12'`, `plot ${bars.join(', ')}${labels}`];
 	};
 	const body = [
 		'set style data histograms',
-		'set style histogram clustered gap 1',
+		'set style histogram errorbars gap 1 lw 1',
 		'set style fill solid 0.85 border -1',
 		'set boxwidth 0.9',
 		"set ylabel 'MiB/s'",

@@ -82,7 +82,18 @@ export interface GuestOptions {
 	killAfterMs?: number;
 	/** Kill QEMU when this is aborted (a test that gives up). */
 	signal?: AbortSignal;
+	/** Another kernel than KDIR's (default build/linux-6.12) and its modules: the mainline peer. */
+	kernel?: Kernel;
 }
+
+/** A built kernel tree and the guest's module tree for it (scripts/guest-modules.sh). */
+export interface Kernel {
+	kdir: string;
+	guestModules: string;
+}
+
+/** The mainline kernel with its own lockless bitmap (make kernel-mainline). */
+export const MAINLINE: Kernel = { kdir: join(BUILD, 'linux-mainline'), guestModules: join(BUILD, 'guest-modules-mainline') };
 
 export interface StepResult {
 	name: string;
@@ -154,10 +165,10 @@ export interface Paths {
 	release: string;
 }
 
-export function paths(): Paths {
+export function paths(kernel?: Kernel): Paths {
 	// absolute: the guest sees the host's paths, not its working directory
-	const kdir = resolve(process.env.KDIR || join(BUILD, 'linux-6.12'));
-	const guestModules = resolve(process.env.GUESTMOD || join(BUILD, 'guest-modules'));
+	const kdir = resolve(kernel?.kdir || process.env.KDIR || join(BUILD, 'linux-6.12'));
+	const guestModules = resolve(kernel?.guestModules || process.env.GUESTMOD || join(BUILD, 'guest-modules'));
 	const bzImage = join(kdir, 'arch/x86/boot/bzImage');
 	const relFile = join(guestModules, 'release');
 	if (!existsSync(bzImage) || !existsSync(relFile))
@@ -289,7 +300,7 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 	const steps = stepsOf(opts);
 	for (const s of steps) if (!/^[\w.-]+$/.test(s.name)) throw new Error(`runGuest: step name '${s.name}' is not [A-Za-z0-9_.-]+`);
 	if (new Set(steps.map((s) => s.name)).size !== steps.length) throw new Error('runGuest: two steps have the same name');
-	const p = paths();
+	const p = paths(opts.kernel);
 	const accel = opts.accel ?? (await chooseAccel());
 	const runDir = runDirFor(opts.name);
 	for (const s of steps) {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type BenchResults, type BenchRun, chart, markdown, median, ratio, summarise } from '../../qemu/lib/bench-report.js';
+import { type BenchResults, type BenchRun, chart, markdown, median, pairedRatio, ratio, summarise } from '../../qemu/lib/bench-report.js';
 import { PLANS, publish } from '../../qemu/bench.js';
 
 function run(rep: number, level: string, config: BenchRun['config'], workload: BenchRun['workload'], mibps: number, extra: Partial<BenchRun> = {}): BenchRun {
@@ -57,16 +57,47 @@ describe('the bench report', () => {
 		const md = markdown(results);
 		expect(md).toContain('2026-11-25, 2 vCPUs, TCG');
 		expect(md).toContain('one raw ramdisk, the limit: 300.0');
-		expect(md).toMatch(/\| raid10 \| 100\.0 \(90\.0-110\.0\) \| 50\.0 \(40\.0-60\.0\) \| 98\.0 \(97\.0-99\.0\) \| 0\.98 \| 1\.96 \|/);
+		// ratios paired by round: geometric means of 98/100, 97/90, 99/110 and of 98/50, 97/60, 99/40, with intervals
+		expect(md).toMatch(/\| raid10 \| 100\.0 \(90\.0-110\.0\) \| 50\.0 \(40\.0-60\.0\) \| 98\.0 \(97\.0-99\.0\) \| 0\.98 \(0\.\d\d-1\.\d\d\) \| 1\.99 \(1\.\d\d-2\.\d\d\) \|/);
+		expect(md).toContain('| 0.99 (0.99-0.99) | 1.04 (1.04-1.04) |');
 		expect(md).toContain('| 2.00 |');
 		expect(md).toContain('passed on all 1 arrays');
+	});
+
+	test('ratios are paired by round: drift between rounds cancels, and the interval says how far the rounds agree', () => {
+		// every round 30% slower than the one before, both configurations alike: llbitmap is 0.95 of none in each
+		const drift: BenchResults = {
+			...results,
+			runs: [1, 2, 3, 4, 5].flatMap((rep) => {
+				const f = 0.7 ** rep;
+				return [run(rep, 'raid1', 'none', 'rand4k', 100 * f), run(rep, 'raid1', 'llbitmap', 'rand4k', 95 * f)];
+			}),
+		};
+		const p = pairedRatio(drift, 'raid1', 'rand4k', 'llbitmap', 'none')!;
+		expect(p.n).toBe(5);
+		expect(p.est).toBeCloseTo(0.95, 6);
+		expect(p.hi - p.lo).toBeLessThan(1e-9);
+		// the rounds disagree: the interval widens, holds the estimate, and is the same every time
+		const noisy: BenchResults = {
+			...results,
+			runs: [1, 2, 3, 4, 5].flatMap((rep) => [run(rep, 'raid1', 'none', 'rand4k', 100), run(rep, 'raid1', 'llbitmap', 'rand4k', [80, 120, 95, 105, 100][rep - 1])]),
+		};
+		const q = pairedRatio(noisy, 'raid1', 'rand4k', 'llbitmap', 'none')!;
+		expect(q.lo).toBeLessThan(q.est);
+		expect(q.hi).toBeGreaterThan(q.est);
+		expect(q.hi - q.lo).toBeGreaterThan(0.1);
+		expect(pairedRatio(noisy, 'raid1', 'rand4k', 'llbitmap', 'none')).toEqual(q);
+		// a round that lacks one configuration is left out; no pair at all: null
+		expect(pairedRatio({ ...noisy, runs: noisy.runs.filter((x) => !(x.rep === 1 && x.config === 'none')) }, 'raid1', 'rand4k', 'llbitmap', 'none')!.n).toBe(4);
+		expect(pairedRatio(noisy, 'raid10', 'rand4k', 'llbitmap', 'none')).toBeNull();
 	});
 
 	test('gnuplot draws the chart as SVG and PNG', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'kts-bench-'));
 		const { svg, png } = chart(results, dir);
 		expect(readFileSync(svg, 'utf8')).toContain('<svg');
-		expect(readFileSync(svg, 'utf8')).toContain('x0.98 none');
+		expect(readFileSync(svg, 'utf8')).toContain('/none x0.98');
+		expect(readFileSync(svg, 'utf8')).toMatch(/\(0\.\d\d-1\.\d\d\)/);
 		expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
 	});
 

@@ -115,7 +115,7 @@ describe('C and the Node reading agree', () => {
 		console.log(`${bad.length} of ${calls.length} calls differ, e.g.\n  ${[...fns].map((f) => bad.find((l) => l.startsWith(`${f}(`))).join('\n  ')}`);
 	});
 
-	test("kmod-src's pure functions (state table, default space, chunk geometry) on random inputs", async () => {
+	test("kmod-src's pure functions (state table, default space, chunk geometry, untagged chunk size) on random inputs", async () => {
 		const units = ['md-llbitmap/geometry.ts', 'md-llbitmap/state.ts'].map((f) => join(ROOT, 'kmod-src', f));
 		const b = await build(join(ROOT, 'test/compiler/differential/kmod.ts'), join(WORK, 'kmod'), false, [], units);
 		// >= 10,000 inputs each
@@ -124,6 +124,12 @@ describe('C and the Node reading agree', () => {
 		// the geometry where it matters: real array sizes, chunk sizes and rooms
 		const real = fc.sample(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 40n }), fc.constantFrom(0n, 1n, 8n, 128n, 1024n, 2n ** 22n), fc.bigInt({ min: 1n, max: 131072n })), { numRuns: 5000, seed: 16 });
 		for (const [sectors, chunk, room] of real) calls.push({ fn: 'chunkshift', args: [sectors, chunk, room] });
+		// recorded chunk sizes both ways: mainline's sectors and the old module's bytes
+		const recorded = fc.sample(
+			fc.tuple(fc.constantFrom(8n, 128n, 4096n, 65536n, 2n ** 22n).map((c) => [c, c << 9n]), fc.bigInt({ min: 0n, max: 2n ** 40n }), fc.bigInt({ min: 1n, max: 131072n })),
+			{ numRuns: 5000, seed: 17 },
+		);
+		for (const [[c, bytes], sectors, room] of recorded) for (const v of [c, bytes & 0xffffffffn]) calls.push({ fn: 'untagged_chunk', args: [v, sectors, room] });
 		const c = await runC(b, calls);
 		expect(compare(calls, c, runNode(b, calls))).toEqual([]);
 		// the inputs reached the functions, not only their guards

@@ -1,7 +1,8 @@
-// Broken bitmaps, built only for the crash-replay tests: each is md-mod.ko
-// with one edit to the C that ktsc wrote, built beside the real one in
-// build/crash-variants/ (never in build/modules or the guest's modules).
-// The guest loads one with insmod from the host's path.
+// Broken bitmaps, built only for the tests that must catch them (crash
+// replay, interop): each is md-mod.ko with one edit to the C that ktsc
+// wrote, built beside the real one in build/<set>/ (never in build/modules
+// or the guest's modules). The guest loads one with insmod from the host's
+// path.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,25 +39,41 @@ export const VARIANTS: Variant[] = [
 	},
 ];
 
-const DIR = join(BUILD, 'crash-variants');
+/**
+ * The module before it recorded the chunk size in sectors (mainline's
+ * unit): bytes, untagged. Mainline reads them as sectors.
+ */
+export const BYTES_CHUNKSIZE: Variant = {
+	name: 'bytes-chunksize',
+	what: "the bitmap superblock records the chunk size in bytes, as this module did before it wrote mainline's sectors",
+	edits: [
+		{
+			file: 'md-llbitmap.c',
+			find: '\tsb->chunksize = cpu_to_le32(bitmap->chunksize);\n\tsb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;\n',
+			replace: '\tsb->chunksize = cpu_to_le32(bitmap->chunksize << 9);\n',
+		},
+	],
+};
 
 /**
  * Build md-mod.ko for each variant from build/md-src (the sources
  * scripts/modules.sh built the real one from), one after the other in one
- * copy so that only the edited objects are rebuilt; return their paths.
+ * copy so that only the edited objects are rebuilt, in build/`set`; return
+ * their paths.
  */
-export function buildVariants(log: (s: string) => void = console.log): Map<string, string> {
+export function buildVariants(log: (s: string) => void = console.log, variants = VARIANTS, set = 'crash-variants'): Map<string, string> {
 	const { kdir } = paths();
+	const dir = join(BUILD, set);
 	const from = join(BUILD, 'md-src');
 	if (!existsSync(join(from, 'md-mod.ko'))) throw new Error(`no ${from}/md-mod.ko: run make guest-modules first`);
-	const src = join(DIR, 'src');
-	rmSync(DIR, { recursive: true, force: true });
-	mkdirSync(DIR, { recursive: true });
+	const src = join(dir, 'src');
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
 	cpSync(from, src, { recursive: true });
-	const files = new Set(VARIANTS.flatMap((v) => v.edits.map((e) => e.file)));
+	const files = new Set(variants.flatMap((v) => v.edits.map((e) => e.file)));
 	const original = new Map([...files].map((f) => [f, readFileSync(join(src, f), 'utf8')]));
 	const out = new Map<string, string>();
-	for (const v of VARIANTS) {
+	for (const v of variants) {
 		const t0 = Date.now();
 		for (const [f, text] of original) writeFileSync(join(src, f), text);
 		for (const e of v.edits) {
@@ -72,10 +89,10 @@ export function buildVariants(log: (s: string) => void = console.log): Map<strin
 			const e = err as { stdout?: Buffer; stderr?: Buffer };
 			throw new Error(`variant ${v.name}: build failed\n${e.stdout?.toString().slice(-3000)}${e.stderr?.toString().slice(-3000)}`);
 		}
-		const ko = join(DIR, `md-mod-${v.name}.ko`);
+		const ko = join(dir, `md-mod-${v.name}.ko`);
 		copyFileSync(join(src, 'md-mod.ko'), ko);
 		out.set(v.name, ko);
-		log(`crash variant ${v.name}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s (${ko})`);
+		log(`variant ${v.name}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s (${ko})`);
 	}
 	return out;
 }

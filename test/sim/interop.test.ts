@@ -9,8 +9,7 @@
 // resync go unresynced. mdadm --bitmap=lockless writes a version 6
 // superblock with BITMAP_FIRST_USE: the kernel makes the bitmap.
 import { expect, test } from 'vitest';
-import { llbitmap_chunkshift } from '../../kmod-src/md-llbitmap/geometry.js';
-import { llbitmap_untagged_chunk } from '../../kmod-src/md-llbitmap/sb.js';
+import { llbitmap_chunkshift, llbitmap_untagged_chunk } from '../../kmod-src/md-llbitmap/geometry.js';
 import { SimDisk } from './disk.js';
 import { BITMAP_MAGIC } from './kernel/md-bitmap.js';
 import { MaxSector } from './kernel/md.js';
