@@ -12,6 +12,8 @@
 #                 01raid6integ), make crash-tests, make sim-long and
 #                 make interop-tests
 #   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
+#   make bench-peer  the same beside mainline 7.3's llbitmap (make
+#                 kernel-mainline), alternating boots, ratio of ratios
 #   make mdadm-tests  mdadm's own test suite (families 00-07), classic
 #                 bitmap and llbitmap=1, table in build/mdadm-tests/latest/
 #   make interop-tests  arrays moved between this module and mainline 7.3's
@@ -75,7 +77,7 @@ PATCHES      := $(wildcard kmod-src/patches/*.patch)
 # the guest's test-only dm-log-writes (scripts/guest-modules.sh)
 TEST_PATCHES := $(wildcard qemu/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug kernel-mainline modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench mdadm mdadm-tests crash-tests interop-tests clean distclean
+.PHONY: all deps kernel kernel-debug kernel-mainline modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench bench-peer mdadm mdadm-tests crash-tests interop-tests clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -197,6 +199,10 @@ crash-tests: $(GUEST_STAMP)
 
 bench: $(GUEST_STAMP)
 	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)
+
+# the same plan beside mainline 7.3's llbitmap, alternating boots (QUICK=1: short)
+bench-peer: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
+	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(BUILD)/md-src $(MODDIR) $(GUESTMOD) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD) $(BUILD)/runs

@@ -10,11 +10,19 @@
 //                                redo the table and chart from the JSON
 //   tsx qemu/bench.ts --publish build/bench/<ts>/results.json
 //                                put them in docs/bench/ and the README
+//   tsx qemu/bench.ts --peer [--quick|--smoke]
+//                                the same plan on this module and on mainline
+//                                7.3's llbitmap (make kernel-mainline), in
+//                                alternating boots, llbitmap arrays made by
+//                                mdadm 4.6 --bitmap=lockless on both; both
+//                                tables and their ratio (make bench-peer)
+//   tsx qemu/bench.ts --publish-peer build/bench-peer/<ts>
+//                                put those in docs/bench/peer/ and the README
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown } from './lib/bench-report.js';
-import { BUILD, runGuest } from './lib/guest.js';
+import { type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
+import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke', BenchPlan> = {
@@ -51,9 +59,19 @@ export function publish(json: string, docs = DOCS_BENCH, readme = README): void 
 	replaceReadmePart(readme, 'bench', 'tsx qemu/bench.ts --publish', part);
 }
 
+export interface BenchOptions {
+	/** Another kernel (the peer bench: mainline). */
+	kernel?: Kernel;
+	/** How llbitmap arrays are made (qemu/scenarios/bench.sh BENCH_LLBITMAP). */
+	llbitmap?: 'param' | 'lockless';
+	/** Rounds in this boot (default: the plan's), numbered from repBase + 1. */
+	reps?: number;
+	repBase?: number;
+}
+
 /** Boot the guest, run the plan, return the results (throws if the guest failed). */
-export async function bench(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log): Promise<BenchResults> {
-	const plan = PLANS[mode];
+export async function bench(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, opts: BenchOptions = {}): Promise<BenchResults> {
+	const plan = { ...PLANS[mode], reps: opts.reps ?? PLANS[mode].reps };
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
 	const est = mode === 'full' ? 'about 30 minutes' : mode === 'quick' ? 'about 5 minutes' : 'about a minute';
@@ -63,7 +81,9 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		scenario: 'bench',
 		memMB: 6144,
 		timeoutSec: BENCH_SECONDS[mode],
+		kernel: opts.kernel,
 		env: {
+			BENCH_LLBITMAP: opts.llbitmap ?? 'param',
 			BENCH_REPS: String(plan.reps),
 			BENCH_LEVELS: plan.levels.join(' '),
 			BENCH_CONFIGS: plan.configs.join(' '),
@@ -84,7 +104,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		if (!('workload' in x)) continue;
 		const m = x as unknown as Omit<BenchRun, 'mibps' | 'iops' | 'p99_us' | 'data_writes'>;
 		const fio = JSON.parse(readFileSync(join(r.steps[0].dir, 'fio', `${m.id}.json`), 'utf8')) as FioJson;
-		runs.push({ ...m, ...fromFio(fio) });
+		runs.push({ ...m, rep: Number(m.rep) + (opts.repBase ?? 0), ...fromFio(fio) });
 	}
 	const results: BenchResults = {
 		date: new Date().toISOString(),
@@ -102,8 +122,68 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	return results;
 }
 
+/** Boots per kernel in the peer bench, alternating: drift over the run hits both kernels alike. */
+const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smoke: 1 };
+
+/**
+ * The peer bench: the plan on this module and on mainline (llbitmap
+ * arrays by mdadm 4.6 --bitmap=lockless on both), in alternating boots;
+ * each kernel's rounds are merged into one results.json under out/ours and
+ * out/mainline, and out/peer.md compares them.
+ */
+export async function peer(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log): Promise<{ ours: BenchResults; mainline: BenchResults }> {
+	const boots = PEER_BOOTS[mode];
+	const reps = Math.ceil(PLANS[mode].reps / boots);
+	const sides = { ours: undefined, mainline: MAINLINE } as const;
+	const got: Record<keyof typeof sides, BenchResults[]> = { ours: [], mainline: [] };
+	for (let b = 0; b < boots; b++) {
+		for (const side of ['ours', 'mainline'] as const) {
+			log(`bench-peer: boot ${b + 1} of ${boots} on ${side}`);
+			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { kernel: sides[side], llbitmap: 'lockless', reps, repBase: b * reps }));
+		}
+	}
+	const merged = (rs: BenchResults[]): BenchResults => ({
+		...rs[0],
+		seconds: rs.reduce((a, x) => a + x.seconds, 0),
+		plan: { ...rs[0].plan, reps: reps * rs.length },
+		runs: rs.flatMap((x) => x.runs),
+	});
+	const result = { ours: merged(got.ours), mainline: merged(got.mainline) };
+	for (const side of ['ours', 'mainline'] as const) {
+		writeFileSync(join(out, side, 'results.json'), `${JSON.stringify(result[side], null, 1)}\n`);
+		report(result[side], join(out, side));
+	}
+	writeFileSync(join(out, 'peer.md'), peerMarkdown(result.ours, result.mainline));
+	return result;
+}
+
+/** docs/bench/peer/ and the README's bench-peer part, from a peer run's directory. */
+export function publishPeer(dir: string, docs = join(DOCS_BENCH, 'peer'), readme = README): void {
+	const ours = JSON.parse(readFileSync(join(dir, 'ours', 'results.json'), 'utf8')) as BenchResults;
+	const mainline = JSON.parse(readFileSync(join(dir, 'mainline', 'results.json'), 'utf8')) as BenchResults;
+	const md = peerMarkdown(ours, mainline);
+	for (const side of ['ours', 'mainline'] as const) {
+		const d = join(docs, side);
+		mkdirSync(d, { recursive: true });
+		const r = side === 'ours' ? ours : mainline;
+		writeFileSync(join(d, 'results.json'), `${JSON.stringify(r, null, 1)}\n`);
+		report(r, d);
+	}
+	writeFileSync(join(docs, 'peer.md'), md);
+	const part = `${md.replace(/^###/m, '####').trim()}\n\nEach kernel's own table and chart: \`docs/bench/peer/ours/\`, \`docs/bench/peer/mainline/\`.`;
+	replaceReadmePart(readme, 'bench-peer', 'tsx qemu/bench.ts --publish-peer', part);
+}
+
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
+	const pp = args.indexOf('--publish-peer');
+	if (pp >= 0) {
+		const dir = args[pp + 1];
+		if (!dir || !existsSync(join(dir ?? '', 'peer.md'))) throw new Error(`bench: --publish-peer needs a peer run's directory (got ${dir ?? 'nothing'})`);
+		publishPeer(dir);
+		console.log(`bench: ${join(DOCS_BENCH, 'peer')}/ and README.md updated from ${dir}`);
+		return;
+	}
 	const pub = args.indexOf('--publish');
 	if (pub >= 0) {
 		const json = args[pub + 1];
@@ -120,10 +200,17 @@ async function main(): Promise<void> {
 		console.log(`bench: ${files.md}, ${files.svg}, ${files.png}`);
 		return;
 	}
-	const unknown = args.filter((a) => !['--quick', '--smoke'].includes(a));
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --report FILE or --publish FILE)`);
+	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer'].includes(a));
+	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --peer, --report FILE, --publish FILE or --publish-peer DIR)`);
 	const mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+	if (args.includes('--peer')) {
+		const out = join(BUILD, 'bench-peer', `${stamp}-${mode}`);
+		await peer(mode, out);
+		console.log(`\n${readFileSync(join(out, 'peer.md'), 'utf8')}`);
+		console.log(`bench: peer run in ${out}/ (tsx qemu/bench.ts --publish-peer ${out})`);
+		return;
+	}
 	const out = join(BUILD, 'bench', `${stamp}-${mode}`);
 	const results = await bench(mode, out);
 	const files = report(results, out);

@@ -170,20 +170,81 @@ function seeded(seed: number): () => number {
  * that round's ratio alone.
  */
 export function pairedRatio(r: BenchResults, level: string, workload: Workload, config: Config, over: Config, resamples = 10_000): Interval | null {
+	const logs = pairedLogs(r, level, workload, config, over);
+	if (!logs.length) return null;
+	const rand = seeded(0x6b7473);
+	return interval(mean(logs), logs.length, resamples, () => resampledMean(logs, rand));
+}
+
+/**
+ * One kernel's llbitmap/none over another's (the peer bench): each
+ * kernel's rounds are paired within its own boots, the two kernels ran in
+ * different boots; the interval bootstraps both sets of rounds at once.
+ */
+export function peerRatio(ours: BenchResults, theirs: BenchResults, level: string, workload: Workload, resamples = 10_000): Interval | null {
+	const a = pairedLogs(ours, level, workload, 'llbitmap', 'none');
+	const b = pairedLogs(theirs, level, workload, 'llbitmap', 'none');
+	if (!a.length || !b.length) return null;
+	const rand = seeded(0x70656572);
+	return interval(mean(a) - mean(b), Math.min(a.length, b.length), resamples, () => resampledMean(a, rand) - resampledMean(b, rand));
+}
+
+/** The log of `config` over `over` in each round that ran both. */
+function pairedLogs(r: BenchResults, level: string, workload: Workload, config: Config, over: Config): number[] {
 	const at = (c: Config) => new Map(r.runs.filter((x) => x.level === level && x.workload === workload && x.config === c).map((x) => [x.rep, x.mibps]));
 	const a = at(config);
 	const b = at(over);
-	const logs = [...a].filter(([rep, v]) => v > 0 && (b.get(rep) ?? 0) > 0).map(([rep, v]) => Math.log(v / b.get(rep)!));
-	if (!logs.length) return null;
-	const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-	const rand = seeded(0x6b7473);
-	const boot = Array.from({ length: resamples }, () => mean(logs.map(() => logs[Math.floor(rand() * logs.length)]))).sort((x, y) => x - y);
+	return [...a].filter(([rep, v]) => v > 0 && (b.get(rep) ?? 0) > 0).map(([rep, v]) => Math.log(v / b.get(rep)!));
+}
+
+const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+
+function resampledMean(xs: number[], rand: () => number): number {
+	let sum = 0;
+	for (let i = 0; i < xs.length; i++) sum += xs[Math.floor(rand() * xs.length)];
+	return sum / xs.length;
+}
+
+/** A log-scale estimate and its percentile interval from `resamples` draws of `draw`. */
+function interval(logEst: number, n: number, resamples: number, draw: () => number): Interval {
+	const boot = Array.from({ length: resamples }, draw).sort((x, y) => x - y);
 	return {
-		est: Math.exp(mean(logs)),
+		est: Math.exp(logEst),
 		lo: Math.exp(boot[Math.floor(resamples * 0.025)]),
 		hi: Math.exp(boot[Math.ceil(resamples * 0.975) - 1]),
-		n: logs.length,
+		n,
 	};
+}
+
+/**
+ * The peer bench's table: per level and workload, llbitmap/none on each
+ * kernel and this module's over mainline's, with their intervals; "ahead"
+ * or "behind" only where the interval of the ratio of ratios excludes 1.
+ */
+export function peerMarkdown(ours: BenchResults, theirs: BenchResults): string {
+	const out: string[] = [];
+	out.push(`### llbitmap/none, this module (${ours.kernel}) beside mainline's llbitmap (${theirs.kernel}): ${ours.date.slice(0, 10)}, ${ours.vcpus} vCPUs, ${ours.accel.toUpperCase()}`);
+	out.push('');
+	out.push(
+		`${ours.mode} plan on each kernel, in alternating boots: ${ours.plan.reps} rounds here, ${theirs.plan.reps} there ` +
+			`(${ours.plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} with ${ours.plan.configs.join(', ')} in turn each round); ` +
+			'llbitmap arrays made by mdadm 4.6 --bitmap=lockless on both. Ratios: geometric means of the rounds\' own ratios, 95% bootstrap intervals.',
+	);
+	out.push('');
+	out.push('| level | workload | this module | mainline | this module / mainline | |');
+	out.push('|---|---|---:|---:|---:|---|');
+	for (const level of levels(ours)) {
+		for (const wl of ['rand4k', 'seq1m'] as Workload[]) {
+			const p = peerRatio(ours, theirs, level, wl);
+			const verdict = !p ? '' : p.lo > 1 ? 'ahead' : p.hi < 1 ? 'behind' : 'level';
+			out.push(
+				`| ${level} | ${WORKLOAD_NAMES[wl]} | ${fmtInterval(pairedRatio(ours, level, wl, 'llbitmap', 'none'))} | ` +
+					`${fmtInterval(pairedRatio(theirs, level, wl, 'llbitmap', 'none'))} | ${fmtInterval(p)} | ${verdict} |`,
+			);
+		}
+	}
+	out.push('');
+	return `${out.join('\n')}\n`;
 }
 
 /** "0.97 (0.93-1.01)", or "-". */

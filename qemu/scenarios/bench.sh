@@ -11,6 +11,10 @@
 #   BENCH_WARM       seconds of the unmeasured warm-up before the random writes
 #   BENCH_VERIFY_MB  size of the write+verify run (first round only; 0: none)
 #   BENCH_RAM_MB     size of each ramdisk
+#   BENCH_LLBITMAP   how an llbitmap array is made: param (md_mod.llbitmap=1
+#                    and mdadm --bitmap=internal, this module only) or
+#                    lockless (mdadm 4.6 --bitmap=lockless, build/mdadm-4.6:
+#                    this module and mainline alike, the peer bench)
 # Each fio run leaves $KTS_OUT/fio/<id>.json and one results line
 # (id, rep, level, config, workload, cpu_s, bitmap_writes).
 set -e
@@ -20,9 +24,15 @@ out=$KTS_OUT/fio
 mkdir -p "$out"
 kts_load_md 0
 kts_brd 4 "$BENCH_RAM_MB"
-echo 1 > /sys/module/md_mod/parameters/llbitmap && echo 0 > /sys/module/md_mod/parameters/llbitmap ||
-	kts_fail "md_mod.llbitmap cannot be changed at run time"
-kts_result vcpus="$ncpu" fio_jobs="$jobs" kernel="$(uname -r)"
+ll_how=${BENCH_LLBITMAP:-param}
+mdadm46=$KTS_ROOT/build/mdadm-4.6/src/mdadm
+if [[ $ll_how == param ]]; then
+	echo 1 > /sys/module/md_mod/parameters/llbitmap && echo 0 > /sys/module/md_mod/parameters/llbitmap ||
+		kts_fail "md_mod.llbitmap cannot be changed at run time (a kernel without this module's parameter: BENCH_LLBITMAP=lockless)"
+else
+	[[ -x $mdadm46 ]] || kts_fail "no $mdadm46 for --bitmap=lockless (make mdadm builds it)"
+fi
+kts_result vcpus="$ncpu" fio_jobs="$jobs" kernel="$(uname -r)" llbitmap_how="$ll_how"
 
 # busy CPU time of the whole guest so far, in 1/100 s
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
@@ -62,17 +72,22 @@ run() {
 	echo "bench: $id done"
 }
 
-# make LEVEL N CONFIG: /dev/md0 on ram0..ram(N-1), all ramdisks empty again
+# make LEVEL N CONFIG: /dev/md0 on ram0..ram(N-1), all ramdisks empty again;
+# the bitmap that runs it must be the one CONFIG names
 make_array() {
-	local level=$1 n=$2 config=$3 devs=() i bitmap=internal ll=0
+	local level=$1 n=$2 config=$3 devs=() i bitmap=internal kind=bitmap cmd=mdadm
 	for ((i = 0; i < n; i++)); do devs+=("/dev/ram$i"); done
 	case $config in
-	none) bitmap=none ;;
-	llbitmap) ll=1 ;;
+	none) bitmap=none kind=none ;;
+	llbitmap)
+		kind=llbitmap
+		[[ $ll_how == lockless ]] && cmd=$mdadm46 bitmap=lockless ;;
 	esac
-	echo "$ll" > /sys/module/md_mod/parameters/llbitmap
-	mdadm --create /dev/md0 --run --quiet --level="$level" --raid-devices="$n" \
+	[[ $ll_how == param ]] && echo "$([[ $config == llbitmap ]] && echo 1 || echo 0)" > /sys/module/md_mod/parameters/llbitmap
+	"$cmd" --create /dev/md0 --run --quiet --level="$level" --raid-devices="$n" \
 		--bitmap="$bitmap" --assume-clean "${devs[@]}" || kts_fail "mdadm --create raid$level $config"
+	[[ $(kts_bitmap_kind md0) == "$kind" ]] || kts_fail "raid$level $config: md0 runs $(kts_bitmap_kind md0), not $kind"
+	[[ $config == llbitmap ]] && echo "bench: raid$level llbitmap: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/metadata)"
 	size_mb=$(( $(blockdev --getsz /dev/md0) / 2048 ))
 }
 

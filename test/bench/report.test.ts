@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type BenchResults, type BenchRun, chart, markdown, median, pairedRatio, ratio, summarise } from '../../qemu/lib/bench-report.js';
+import { type BenchResults, type BenchRun, chart, markdown, median, pairedRatio, peerMarkdown, peerRatio, ratio, summarise } from '../../qemu/lib/bench-report.js';
 import { PLANS, publish } from '../../qemu/bench.js';
 
 function run(rep: number, level: string, config: BenchRun['config'], workload: BenchRun['workload'], mibps: number, extra: Partial<BenchRun> = {}): BenchRun {
@@ -90,6 +90,28 @@ describe('the bench report', () => {
 		// a round that lacks one configuration is left out; no pair at all: null
 		expect(pairedRatio({ ...noisy, runs: noisy.runs.filter((x) => !(x.rep === 1 && x.config === 'none')) }, 'raid1', 'rand4k', 'llbitmap', 'none')!.n).toBe(4);
 		expect(pairedRatio(noisy, 'raid10', 'rand4k', 'llbitmap', 'none')).toBeNull();
+	});
+
+	test("the peer bench: one kernel's llbitmap/none over the other's, ahead or behind only where the interval excludes 1", () => {
+		const kernel = (name: string, ll: number[], none = [100, 90, 110, 105]): BenchResults => ({
+			...results,
+			kernel: name,
+			plan: { ...results.plan, levels: ['1:2'] },
+			runs: ll.flatMap((v, i) => [run(i + 1, 'raid1', 'none', 'rand4k', none[i]), run(i + 1, 'raid1', 'llbitmap', 'rand4k', (v * none[i]) / 100)]),
+		});
+		// ours 0.99 of none each round, mainline 0.80: 1.24 ahead
+		const ours = kernel('6.12.117', [99, 99, 99, 99]);
+		const theirs = kernel('7.3.4', [80, 80, 80, 80], [50, 70, 60, 55]);
+		const p = peerRatio(ours, theirs, 'raid1', 'rand4k')!;
+		expect(p.est).toBeCloseTo(0.99 / 0.8, 6);
+		expect(p.lo).toBeCloseTo(p.est, 6);
+		const md = peerMarkdown(ours, theirs);
+		expect(md).toContain('this module (6.12.117) beside mainline');
+		expect(md).toContain('| raid1 | 4k random write | 0.99 (0.99-0.99) | 0.80 (0.80-0.80) | 1.24 (1.24-1.24) | ahead |');
+		// rounds that disagree either way: level, not ahead
+		const noisy = kernel('7.3.4', [70, 130, 95, 105]);
+		expect(peerMarkdown(ours, noisy)).toMatch(/\| raid1 \| 4k random write \| 0\.99 \(0\.99-0\.99\) \| [\d.]+ \(0\.\d\d-1\.\d\d\) \| [\d.]+ \(0\.\d\d-1\.\d\d\) \| level \|/);
+		expect(peerRatio(ours, { ...theirs, runs: [] }, 'raid1', 'rand4k')).toBeNull();
 	});
 
 	test('gnuplot draws the chart as SVG and PNG', () => {
