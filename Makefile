@@ -133,8 +133,10 @@ $(DEBUG_GSTAMP): $(DEBUG_MSTAMP) scripts/guest-modules.sh $(TEST_PATCHES)
 kernel-mainline: $(MAINLINE_GSTAMP)
 $(MAINLINE_SRC): $(DEPS_STAMP) scripts/mainline-src.sh
 	@scripts/mainline-src.sh $(BUILD)/mainline-src
+# qemu/kernel.config as 7.3 names its options (PROC_SYSCTL became SYSCTL)
 $(MAINLINE_KSTAMP): $(MAINLINE_SRC) $(KCONFIG) $(MAINLINE_CONFIG) scripts/kernel.sh
-	@KTS_TARBALL=$$(cat $(MAINLINE_SRC)) scripts/kernel.sh $(MAINLINE_TREE) $(KCONFIG) $(MAINLINE_CONFIG)
+	@sed 's/^CONFIG_PROC_SYSCTL=/CONFIG_SYSCTL=/' $(KCONFIG) > $(BUILD)/kernel-mainline-base.config
+	@KTS_TARBALL=$$(cat $(MAINLINE_SRC)) scripts/kernel.sh $(MAINLINE_TREE) build/kernel-mainline-base.config $(MAINLINE_CONFIG)
 	@touch $@
 $(MAINLINE_GSTAMP): $(MAINLINE_KSTAMP) scripts/guest-modules.sh
 	@scripts/guest-modules.sh $(MAINLINE_TREE) - $(MAINLINE_GUEST)

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from './rng.js';
 
 export const CONFIGS = ['none', 'classic', 'llbitmap'] as const;
 export type Config = 'raw' | (typeof CONFIGS)[number];
@@ -148,18 +149,6 @@ export interface Interval {
 	n: number;
 }
 
-/** mulberry32: a seeded generator, so a report is the same each time it is made from the same JSON. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /**
  * `config` over `over` on one level and workload, paired by round: each
  * round ran both in the same boot one after the other, so the drift
@@ -172,7 +161,7 @@ function seeded(seed: number): () => number {
 export function pairedRatio(r: BenchResults, level: string, workload: Workload, config: Config, over: Config, resamples = 10_000): Interval | null {
 	const logs = pairedLogs(r, level, workload, config, over);
 	if (!logs.length) return null;
-	const rand = seeded(0x6b7473);
+	const rand = rng(0x6b7473);
 	return interval(mean(logs), logs.length, resamples, () => resampledMean(logs, rand));
 }
 
@@ -185,7 +174,7 @@ export function peerRatio(ours: BenchResults, theirs: BenchResults, level: strin
 	const a = pairedLogs(ours, level, workload, 'llbitmap', 'none');
 	const b = pairedLogs(theirs, level, workload, 'llbitmap', 'none');
 	if (!a.length || !b.length) return null;
-	const rand = seeded(0x70656572);
+	const rand = rng(0x70656572);
 	return interval(mean(a) - mean(b), Math.min(a.length, b.length), resamples, () => resampledMean(a, rand) - resampledMean(b, rand));
 }
 

@@ -22,24 +22,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { blankImage } from './guest.js';
 import { type Member, readMemberFrom, STATE_NAMES, type Source } from './mdimage.js';
+import { rng } from './rng.js';
 import { flagNames, LOG_DISCARD_FLAG, LOG_FLUSH_FLAG, LOG_FUA_FLAG, type LogEntry } from './writelog.js';
+
+export { rng };
 
 const PAGE = 4096;
 /** Pages per group of the image's index of written pages (1 MiB). */
 const GROUP_PAGES = 256;
-
-/** A reproducible random source (xorshift32), so a failing state can be replayed. */
-export function rng(seed: number): () => number {
-	let s = seed >>> 0 || 1;
-	return () => {
-		s ^= s << 13;
-		s >>>= 0;
-		s ^= s >>> 17;
-		s ^= s << 5;
-		s >>>= 0;
-		return s / 2 ** 32;
-	};
-}
 
 interface Undo {
 	page: number;

@@ -2,6 +2,7 @@
 // happen to an array, run against the bitmap's TypeScript on the simulated
 // kernel, with the invariants checked as they go.
 import fc from 'fast-check';
+import { rng } from '../../qemu/lib/rng.js';
 import { llbitmap_state } from '../../kmod-src/md-llbitmap/state.js';
 import { HZ } from './kernel/jiffies.js';
 import { InvariantViolation, SimArray, stateName } from './md.js';
@@ -67,17 +68,6 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 	},
 );
 
-/** A tiny deterministic PRNG (mulberry32) for crash subsets. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Thrown at the preemption point where the power fails. */
 class PowerLoss extends Error {}
@@ -145,7 +135,7 @@ export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats
 					for (let i = 0; i < c.n && runOne(c.pick); i++);
 					break;
 				case 'tick':
-					if (c.order) setCompletionOrder(prng(c.order));
+					if (c.order) setCompletionOrder(rng(c.order));
 					try {
 						advance(BigInt(c.jiffies));
 					} finally {
@@ -196,7 +186,7 @@ export function runCommands(cmds: Cmd[], opts: RunOptions = {}, stats?: RunStats
 			armed = undefined;
 			// Writes started but not issued never reach the members: drop them.
 			started.length = 0;
-			const rnd = prng(c.keep);
+			const rnd = rng(c.keep);
 			const disks = a.crash(() => rnd() < 0.5);
 			const failed = a.disks.map((_, i) => i).filter((i) => !a.writable(i));
 			reset();
