@@ -97,11 +97,18 @@ async function trip(name: string, from: Side, to: Side, ko?: string): Promise<Tr
 	return { made, assembled, need, diverged };
 }
 
-/** What a correct round trip gives: the same geometry, the same chunks to resync, the diverged one mended. */
-function expectKept(t: Trip): void {
+/**
+ * What a correct round trip gives: the same geometry, every chunk to
+ * resync resynced, the diverged one mended. This module resyncs exactly
+ * those chunks; mainline more: at assembly its second Dirty chunk in a
+ * 512-byte block of the bitmap marks the whole block (its "infect" rule),
+ * and the Reload pass turns what follows in the block to NeedSync.
+ */
+function expectKept(t: Trip, to: Side): void {
 	expect(t.assembled.chunk_sectors).toBe(t.made.chunk_sectors);
 	expect(t.assembled.chunks).toBe(t.made.chunks);
-	expect(Number(t.assembled.need_sync), 'chunks the assembling kernel resyncs').toBe(t.need);
+	if (to === OURS) expect(Number(t.assembled.need_sync), 'chunks this module resyncs').toBe(t.need);
+	else expect(Number(t.assembled.need_sync), 'chunks mainline resyncs').toBeGreaterThanOrEqual(t.need);
 	expect(t.assembled.mismatch_cnt, `chunk ${t.diverged}'s copies after the resync`).toBe('0');
 	expect(t.assembled.md5_ok, 'the data').toBe('1');
 }
@@ -110,17 +117,17 @@ const timeout = (trips: number) => (trips * 2 * guestSeconds({ name: 'interop', 
 
 describe('on-disk interop with mainline llbitmap (7.3)', () => {
 	test('made by this module (6.12, md_mod.llbitmap=1), crashed, assembled by mainline with mdadm 4.6: the same chunks resync there, the diverged one is mended, data intact', async () => {
-		expectKept(await trip('ours-to-mainline', OURS, 'mainline'));
+		expectKept(await trip('ours-to-mainline', OURS, 'mainline'), 'mainline');
 	}, timeout(1));
 
 	test('made by mainline (mdadm 4.6 --bitmap=lockless), crashed, assembled by this module: the same chunks resync here, the diverged one is mended, data intact', async () => {
-		expectKept(await trip('mainline-to-ours', 'mainline', OURS));
+		expectKept(await trip('mainline-to-ours', 'mainline', OURS), OURS);
 	}, timeout(1));
 
 	test('broken: the module before it recorded the chunk size in sectors - mainline resyncs the wrong chunks and the diverged one stays', async () => {
 		const ko = buildVariants(console.log, [BYTES_CHUNKSIZE], 'interop-variants').get(BYTES_CHUNKSIZE.name)!;
 		const t = await trip('bytes-to-mainline', OURS, 'mainline', ko);
-		expect(() => expectKept(t)).toThrow();
+		expect(() => expectKept(t, 'mainline')).toThrow();
 		expect(t.assembled.mismatch_cnt, 'the diverged chunk was not resynced').not.toBe('0');
 	}, timeout(1));
 });
