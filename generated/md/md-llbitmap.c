@@ -1227,6 +1227,22 @@ static int llbitmap_alloc_pages(struct llbitmap *bitmap, struct page *page0)
 	return 0;
 }
 
+/*
+ * Whether the superblock records the chunk size in sectors (mainline's
+ * unit, tagged) or in bytes, as before. mdadm (4.2 to 4.6) sizes the
+ * bitmap it copies to a new member (--add) from the chunk size read as
+ * bytes: read from sectors, the copy is 512 times larger. After a
+ * superblock at the start (1.1, 1.2) it runs into the space before the
+ * data, which the new member is given anyway; before one at the end (1.0,
+ * 0.90) it runs over the superblock and past the member's end, and mdadm
+ * --add fails ("Failed to write metadata"). Mainline and mdadm 4.6 make
+ * lockless bitmaps with 1.2 only: 1.0 and 0.90 keep bytes.
+ */
+static bool llbitmap_sb_in_sectors(struct mddev *mddev)
+{
+	return mddev->major_version == 1 && mddev->minor_version >= 1;
+}
+
 /* Fill the superblock in page 0 from the bitmap and the array. */
 static void llbitmap_fill_sb(struct llbitmap *bitmap)
 {
@@ -1242,8 +1258,13 @@ static void llbitmap_fill_sb(struct llbitmap *bitmap)
 	sb->events_cleared = cpu_to_le64(bitmap->events_cleared);
 	sb->sync_size = cpu_to_le64(bitmap->sync_size);
 	sb->state = cpu_to_le32(0);
-	sb->chunksize = cpu_to_le32(bitmap->chunksize);
-	sb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;
+	if (llbitmap_sb_in_sectors(mddev)) {
+		sb->chunksize = cpu_to_le32(bitmap->chunksize);
+		sb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;
+	} else {
+		sb->chunksize = cpu_to_le32(bitmap->chunksize << 9);
+		sb->pad[LLBITMAP_SB_TAG_AT] = 0;
+	}
 	sb->daemon_sleep = cpu_to_le32(bitmap->daemon_sleep);
 	sb->write_behind = cpu_to_le32(mddev->bitmap_info.max_write_behind);
 	sb->sectors_reserved = cpu_to_le32(bitmap->space);

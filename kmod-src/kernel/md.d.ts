@@ -48,6 +48,9 @@ export declare class mddev {
 	flags: Bits;
 	sb_flags: Bits;
 	persistent: int;
+	/** The md superblock's format: 0.90 (major 0) or 1.x (major 1, minor 0 to 2). */
+	major_version: int;
+	minor_version: int;
 	level: int;
 	dev_sectors: sector_t;
 	events: u64;

@@ -49,8 +49,8 @@ export const BYTES_CHUNKSIZE: Variant = {
 	edits: [
 		{
 			file: 'md-llbitmap.c',
-			find: '\tsb->chunksize = cpu_to_le32(bitmap->chunksize);\n\tsb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;\n',
-			replace: '\tsb->chunksize = cpu_to_le32(bitmap->chunksize << 9);\n',
+			find: '\t\tsb->chunksize = cpu_to_le32(bitmap->chunksize);\n\t\tsb->pad[LLBITMAP_SB_TAG_AT] = LLBITMAP_SB_TAG_SECTORS;\n',
+			replace: '\t\tsb->chunksize = cpu_to_le32(bitmap->chunksize << 9);\n\t\tsb->pad[LLBITMAP_SB_TAG_AT] = 0;\n',
 		},
 	],
 };

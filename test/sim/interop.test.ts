@@ -13,7 +13,7 @@ import { llbitmap_chunkshift, llbitmap_untagged_chunk } from '../../kmod-src/md-
 import { SimDisk } from './disk.js';
 import { BITMAP_MAGIC } from './kernel/md-bitmap.js';
 import { MaxSector } from './kernel/md.js';
-import { BITMAP_OFFSET, DATA_OFFSET, SB_START, SimArray, stateName } from './md.js';
+import { BITMAP_OFFSET, DATA_OFFSET, mdadmBitmapSb, SB_START, SimArray, stateName } from './md.js';
 import { reset, settle } from './sched.js';
 
 const S = { Unwritten: 0, Clean: 1, Dirty: 2, NeedSync: 3, Syncing: 4 };
@@ -148,6 +148,30 @@ test('a bitmap mainline wrote is assembled with its chunk size and states: what 
 	const sb = Buffer.from(disks[0].durableSector(AREA));
 	expect(sb.readUInt32LE(52)).toBe(Number(a.chunkSectors));
 	expect(sb[TAG_AT]).toBe(TAG);
+	b.stop();
+});
+
+test('metadata 1.0 (superblock at the end, the bitmap before it): bytes, untagged - mdadm --add copies the bitmap sized by the chunk read as bytes, and in sectors it would run past the end', () => {
+	reset();
+	const sectors = DATA_OFFSET + 48n * 128n;
+	const disks = [new SimDisk('d0', sectors), new SimDisk('d1', sectors)];
+	for (const d of disks) mdadmBitmapSb(d, sectors - DATA_OFFSET);
+	const a = new SimArray(disks, {}, false);
+	a.mddev.minor_version = 0;
+	a.mddev.events = 0n;
+	a.start();
+	a.mddev.events = 1n;
+	a.ops.update_sb(a.mddev.bitmap);
+	settle();
+	const sb = Buffer.from(disks[0].durableSector(AREA));
+	expect(sb.readUInt32LE(52)).toBe(Number(a.chunkSectors * 512n));
+	expect(sb[TAG_AT]).toBe(0);
+	a.write(7n * a.chunkSectors, 8);
+	settle();
+	const events = a.mddev.events;
+	const b = assemble(a.crash(() => true), events);
+	expect(b.chunkSectors).toBe(a.chunkSectors);
+	expect(stateName(b.state(7))).toBe('NeedSync');
 	b.stop();
 });
 

@@ -39,6 +39,8 @@ export class mddev {
 	flags = new Bits();
 	sb_flags = new Bits();
 	persistent = 1;
+	major_version = 1;
+	minor_version = 2;
 	level = 1;
 	dev_sectors = 0n;
 	events = 1n;
