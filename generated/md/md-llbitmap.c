@@ -294,12 +294,19 @@ static struct llbitmap_page_ctl *llbitmap_pctl(struct llbitmap *llbitmap,
 	return llbitmap->pctl[idx];
 }
 
+/* The byte of a chunk, as stored. */
+static u8 llbitmap_byte(struct llbitmap *llbitmap, unsigned int chunk)
+{
+	unsigned int pos = chunk + BITMAP_DATA_OFFSET;
+
+	return llbitmap_pctl(llbitmap, pos >> PAGE_SHIFT)->state[offset_in_page(pos)];
+}
+
 /* The state of a chunk; a byte that is no state reads as NeedSync. */
 static enum llbitmap_state llbitmap_read(struct llbitmap *llbitmap,
 					 unsigned int chunk)
 {
-	unsigned int pos = chunk + BITMAP_DATA_OFFSET;
-	u8 c = llbitmap_pctl(llbitmap, pos >> PAGE_SHIFT)->state[offset_in_page(pos)];
+	u8 c = llbitmap_byte(llbitmap, chunk);
 
 	if (c >= BitStateCount)
 		return BitNeedSync;
@@ -312,10 +319,7 @@ static enum llbitmap_state llbitmap_read(struct llbitmap *llbitmap,
  */
 static bool llbitmap_known(struct llbitmap *llbitmap, unsigned int chunk)
 {
-	unsigned int pos = chunk + BITMAP_DATA_OFFSET;
-
-	return llbitmap_pctl(llbitmap, pos >> PAGE_SHIFT)->state[offset_in_page(pos)] <
-	       BitStateCount;
+	return llbitmap_byte(llbitmap, chunk) < BitStateCount;
 }
 
 /*

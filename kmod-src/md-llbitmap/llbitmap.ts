@@ -147,10 +147,16 @@ export function llbitmap_pctl(llbitmap: Ptr<llbitmap>, idx: uint): Ptr<llbitmap_
 	return llbitmap.pctl[idx]!;
 }
 
+/** The byte of a chunk, as stored. */
+function llbitmap_byte(llbitmap: Ptr<llbitmap>, chunk: uint): u8 {
+	const pos = chunk + BITMAP_DATA_OFFSET;
+
+	return llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT).state[offset_in_page(pos)];
+}
+
 /** The state of a chunk; a byte that is no state reads as NeedSync. */
 export function llbitmap_read(llbitmap: Ptr<llbitmap>, chunk: uint): llbitmap_state {
-	const pos = chunk + BITMAP_DATA_OFFSET;
-	const c = llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT).state[offset_in_page(pos)];
+	const c = llbitmap_byte(llbitmap, chunk);
 
 	if (c >= llbitmap_state.BitStateCount)
 		return llbitmap_state.BitNeedSync;
@@ -162,9 +168,7 @@ export function llbitmap_read(llbitmap: Ptr<llbitmap>, chunk: uint): llbitmap_st
  * three more (NeedSyncUnwritten, SyncingUnwritten, CleanUnwritten).
  */
 export function llbitmap_known(llbitmap: Ptr<llbitmap>, chunk: uint): bool {
-	const pos = chunk + BITMAP_DATA_OFFSET;
-
-	return llbitmap_pctl(llbitmap, pos >>> PAGE_SHIFT).state[offset_in_page(pos)] < llbitmap_state.BitStateCount;
+	return llbitmap_byte(llbitmap, chunk) < llbitmap_state.BitStateCount;
 }
 
 /**
