@@ -185,7 +185,7 @@ interop-tests: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
 # interleavings up to three preemptions.
 SIM_RUNS ?= 200000
 sim-long: $(DEPS_STAMP)
-	@KTS_SIM_RUNS=$(SIM_RUNS) KTS_SIM_BOUND=3 node_modules/.bin/vitest run test/sim
+	@KTS_SIM_RUNS=$(SIM_RUNS) KTS_SIM_BOUND=3 node_modules/.bin/vitest run --testTimeout=0 test/sim
 
 # ktsc's differential tests at length: PROGRAMS random programs from SEED
 # (make check runs 2,000 from seed 1515); prints programs/s.

@@ -187,7 +187,7 @@ describe('C and the Node reading agree', () => {
 		expect((out.errorInstance as Error).message).toContain('C and Node differ');
 	}, 600_000);
 
-	describe('broken compilers are caught by the random programs within a minute', () => {
+	describe('broken compilers are caught within 500 random programs (a count, not a time: the machine may be loaded)', () => {
 		for (const variant of Object.keys(breakage) as (keyof typeof breakage)[]) {
 			test(variant, async () => {
 				const stats = { calls: 0, refused: 0 };
@@ -196,7 +196,7 @@ describe('C and the Node reading agree', () => {
 				try {
 					const out = await fc.check(
 						programProperty(join(WORK, `gen-${variant}`), stats),
-						{ numRuns: 500, seed: 1515, endOnFailure: true, interruptAfterTimeLimit: 60_000 },
+						{ numRuns: 500, seed: 1515, endOnFailure: true },
 					);
 					const s = (performance.now() - t0) / 1000;
 					expect(out.failed, `${variant} not caught in ${out.numRuns} programs (${s.toFixed(0)} s)`).toBe(true);
@@ -204,7 +204,7 @@ describe('C and the Node reading agree', () => {
 				} finally {
 					breakage[variant] = false;
 				}
-			}, 120_000);
+			}, 600_000);
 		}
 	});
 });

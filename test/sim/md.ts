@@ -441,22 +441,24 @@ export class SimArray {
 	 * in sectors not discarded since they were last written.
 	 */
 	differingChunks(durable = false): number[] {
-		const out: number[] = [];
 		const members = this.disks.map((_, i) => i).filter((i) => this.inSync(i) || durable);
-		for (let c = 0; c < this.chunks; c++) {
-			const start = this.dataOffset + BigInt(c) * this.chunkSectors;
-			let differs = false;
-			for (let s = start; s < start + this.chunkSectors && s < this.disks[0].sectors && !differs; s++) {
-				if (this.discarded.has(s - this.dataOffset)) continue;
-				const ref = durable ? this.disks[members[0]].durableSector(s) : this.disks[members[0]].sector(s);
-				for (const i of members.slice(1)) {
-					const d = durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s);
-					if (d[0] !== ref[0]) differs = true;
-				}
-			}
-			if (differs) out.push(c);
+		const read = (i: number, s: bigint) => (durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s));
+		// A sector no member ever wrote reads as zeros on all of them: only
+		// the written ones can differ.
+		const written = new Set<bigint>();
+		for (const i of members) {
+			for (const s of this.disks[i].durable.keys()) written.add(s);
+			if (!durable) for (const s of this.disks[i].cache.keys()) written.add(s);
 		}
-		return out;
+		const end = this.dataOffset + BigInt(this.chunks) * this.chunkSectors;
+		const out = new Set<number>();
+		for (const s of written) {
+			if (s < this.dataOffset || s >= end || s >= this.disks[0].sectors) continue;
+			if (this.discarded.has(s - this.dataOffset)) continue;
+			const ref = read(members[0], s)[0];
+			if (members.slice(1).some((i) => read(i, s)[0] !== ref)) out.add(Number((s - this.dataOffset) / this.chunkSectors));
+		}
+		return [...out].sort((a, b) => a - b);
 	}
 
 	/**

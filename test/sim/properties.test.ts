@@ -95,7 +95,9 @@ describe('llbitmap invariants under random command sequences', () => {
 		expect(stats.writes).toBeGreaterThan(RUNS / 3);
 		expect(stats.readds).toBeGreaterThan(0);
 		expect(stats.discards).toBeGreaterThan(0);
-	});
+		// (synchronous: a timeout cannot stop it, only call it slow; about
+		// 20 s here, and make check's machine may be loaded)
+	}, 600_000);
 
 	test('a bitmap whose startwrite does nothing (the seed) violates write-intent, and the failure shrinks', () => {
 		const out = fc.check(
