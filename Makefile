@@ -202,9 +202,10 @@ crash-tests: $(GUEST_STAMP)
 bench: $(GUEST_STAMP)
 	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)
 
-# the same plan beside mainline 7.3's llbitmap, alternating boots (QUICK=1: short)
+# the same plan beside mainline 7.3's llbitmap, alternating boots (QUICK=1: short;
+# CHUNK=64: this module's llbitmap arrays at mainline's 64 KiB chunk)
 bench-peer: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
-	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick)
+	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick) $(if $(CHUNK),--chunk=$(CHUNK))
 
 clean:
 	rm -rf $(BUILD)/md-src $(MODDIR) $(GUESTMOD) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD) $(BUILD)/runs

@@ -10,25 +10,28 @@
 //                                redo the table and chart from the JSON
 //   tsx qemu/bench.ts --publish build/bench/<ts>/results.json
 //                                put them in docs/bench/ and the README
-//   tsx qemu/bench.ts --peer [--quick|--smoke]
+//   tsx qemu/bench.ts --peer [--quick|--smoke] [--chunk=KIB]
 //                                the same plan on this module and on mainline
 //                                7.3's llbitmap (make kernel-mainline), in
 //                                alternating boots, llbitmap arrays made by
 //                                mdadm 4.6 --bitmap=lockless on both; both
-//                                tables and their ratio (make bench-peer)
+//                                tables and their ratio (make bench-peer);
+//                                --chunk=KIB gives this module's arrays that
+//                                chunk (mdadm --bitmap-chunk, llbitmap=1)
+//                                where mainline picks its own (64 KiB here)
 //   tsx qemu/bench.ts --publish-peer build/bench-peer/<ts>
 //                                put those in docs/bench/peer/ and the README
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
+import { type BenchCost, type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
 import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke', BenchPlan> = {
-	full: { reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512 },
-	quick: { reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256 },
-	smoke: { reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64 },
+	full: { reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512, costWrites: 256 },
+	quick: { reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
+	smoke: { reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
 };
 
 /** Seconds the guest may take for each plan (its watchdog; test/qemu/bench.test.ts derives its own from it). */
@@ -64,6 +67,8 @@ export interface BenchOptions {
 	kernel?: Kernel;
 	/** How llbitmap arrays are made (qemu/scenarios/bench.sh BENCH_LLBITMAP). */
 	llbitmap?: 'param' | 'lockless';
+	/** KiB: the llbitmap arrays' --bitmap-chunk (needs llbitmap 'param'). */
+	chunkKB?: number;
 	/** Rounds in this boot (default: the plan's), numbered from repBase + 1. */
 	reps?: number;
 	repBase?: number;
@@ -71,7 +76,7 @@ export interface BenchOptions {
 
 /** Boot the guest, run the plan, return the results (throws if the guest failed). */
 export async function bench(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, opts: BenchOptions = {}): Promise<BenchResults> {
-	const plan = { ...PLANS[mode], reps: opts.reps ?? PLANS[mode].reps };
+	const plan: BenchPlan = { ...PLANS[mode], reps: opts.reps ?? PLANS[mode].reps, ...(opts.chunkKB ? { chunkKB: opts.chunkKB } : {}) };
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
 	const est = mode === 'full' ? 'about 30 minutes' : mode === 'quick' ? 'about 5 minutes' : 'about a minute';
@@ -92,6 +97,8 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 			BENCH_WARM: String(plan.warm),
 			BENCH_VERIFY_MB: String(plan.verifyMB),
 			BENCH_RAM_MB: String(plan.ramMB),
+			BENCH_COST_WRITES: String(plan.costWrites),
+			BENCH_LLBITMAP_CHUNK: opts.chunkKB ? String(opts.chunkKB) : '',
 		},
 		onLine: (line) => {
 			if (line.startsWith('bench:') || line.startsWith('FAIL')) log(`${elapsed()} ${line}`);
@@ -100,6 +107,12 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	if (!r.ok) throw new Error(`bench: the guest run failed: ${r.failure}`);
 	const info = r.results.find((x) => 'vcpus' in x) as { vcpus: number; fio_jobs: number; kernel: string };
 	const runs: BenchRun[] = [];
+	const costs: BenchCost[] = r.results
+		.filter((x) => 'cost' in x)
+		.map((x) => {
+			const n = (k: string) => Number((x as Record<string, unknown>)[k]);
+			return { level: String(x.level), chunk_sectors: n('chunk_sectors'), writes: n('writes'), dirty: n('dirty'), crash_sectors: n('crash_sectors'), readd_sectors: n('readd_sectors') };
+		});
 	for (const x of r.results) {
 		if (!('workload' in x)) continue;
 		const m = x as unknown as Omit<BenchRun, 'mibps' | 'iops' | 'p99_us' | 'data_writes'>;
@@ -116,6 +129,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		seconds: r.seconds,
 		plan,
 		runs,
+		costs,
 	};
 	mkdirSync(out, { recursive: true });
 	writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
@@ -131,7 +145,7 @@ const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smok
  * each kernel's rounds are merged into one results.json under out/ours and
  * out/mainline, and out/peer.md compares them.
  */
-export async function peer(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log): Promise<{ ours: BenchResults; mainline: BenchResults }> {
+export async function peer(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, chunkKB?: number): Promise<{ ours: BenchResults; mainline: BenchResults }> {
 	const boots = PEER_BOOTS[mode];
 	const reps = Math.ceil(PLANS[mode].reps / boots);
 	const sides = { ours: undefined, mainline: MAINLINE } as const;
@@ -139,7 +153,9 @@ export async function peer(mode: keyof typeof PLANS, out: string, log: (s: strin
 	for (let b = 0; b < boots; b++) {
 		for (const side of ['ours', 'mainline'] as const) {
 			log(`bench-peer: boot ${b + 1} of ${boots} on ${side}`);
-			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { kernel: sides[side], llbitmap: 'lockless', reps, repBase: b * reps }));
+			// --bitmap=lockless takes no chunk size: this module is given one through mdadm --bitmap-chunk
+			const how: BenchOptions = side === 'ours' && chunkKB ? { llbitmap: 'param', chunkKB } : { llbitmap: 'lockless' };
+			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { kernel: sides[side], ...how, reps, repBase: b * reps }));
 		}
 	}
 	const merged = (rs: BenchResults[]): BenchResults => ({
@@ -147,6 +163,7 @@ export async function peer(mode: keyof typeof PLANS, out: string, log: (s: strin
 		seconds: rs.reduce((a, x) => a + x.seconds, 0),
 		plan: { ...rs[0].plan, reps: reps * rs.length },
 		runs: rs.flatMap((x) => x.runs),
+		costs: rs.flatMap((x) => x.costs ?? []),
 	});
 	const result = { ours: merged(got.ours), mainline: merged(got.mainline) };
 	for (const side of ['ours', 'mainline'] as const) {
@@ -200,19 +217,23 @@ async function main(): Promise<void> {
 		console.log(`bench: ${files.md}, ${files.svg}, ${files.png}`);
 		return;
 	}
-	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer'].includes(a));
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --peer, --report FILE, --publish FILE or --publish-peer DIR)`);
+	const chunkArg = args.find((a) => a.startsWith('--chunk='));
+	const chunkKB = chunkArg ? Number(chunkArg.slice(8)) : undefined;
+	if (chunkKB !== undefined && !(Number.isInteger(chunkKB) && chunkKB >= 4 && (chunkKB & (chunkKB - 1)) === 0))
+		throw new Error(`bench: --chunk=KIB takes a power of two of at least 4 (got ${chunkArg})`);
+	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer'].includes(a) && a !== chunkArg);
+	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --peer, --chunk=KIB, --report FILE, --publish FILE or --publish-peer DIR)`);
 	const mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 	if (args.includes('--peer')) {
-		const out = join(BUILD, 'bench-peer', `${stamp}-${mode}`);
-		await peer(mode, out);
+		const out = join(BUILD, 'bench-peer', `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`);
+		await peer(mode, out, console.log, chunkKB);
 		console.log(`\n${readFileSync(join(out, 'peer.md'), 'utf8')}`);
 		console.log(`bench: peer run in ${out}/ (tsx qemu/bench.ts --publish-peer ${out})`);
 		return;
 	}
-	const out = join(BUILD, 'bench', `${stamp}-${mode}`);
-	const results = await bench(mode, out);
+	const out = join(BUILD, 'bench', `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`);
+	const results = await bench(mode, out, console.log, chunkKB ? { chunkKB } : {});
 	const files = report(results, out);
 	const latest = join(BUILD, 'bench', 'latest');
 	rmSync(latest, { force: true });

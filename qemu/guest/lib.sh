@@ -84,6 +84,20 @@ kts_sectors_written() {
 	awk '{ print $7 }' "/sys/block/$(dmsetup info -c --noheadings -o blkdevname "$1")/stat"
 }
 
+# kts_wait_sync MD [SECONDS] : until MD is idle, in sync and whole again
+# (a resync or recovery md has yet to start counts as not finished)
+kts_wait_sync() {
+	local i md=/sys/block/$1/md
+	for ((i = 0; i < ${2:-120} * 2; i++)); do
+		if [[ $(cat $md/sync_action) == idle && $(cat $md/resync_start) == none &&
+		      $(cat $md/degraded) == 0 ]]; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	kts_fail "$1: sync did not finish in ${2:-120} s: $(cat /proc/mdstat)"
+}
+
 # kts_dmesg_clean : no kernel splat so far (the host checks too).
 kts_dmesg_clean() {
 	! dmesg | grep -E 'BUG: |WARNING: |Oops|Call Trace:|blocked for more than'
@@ -101,7 +115,7 @@ kts_bitmap_kind() {
 	sed -n 's/.*\[\([a-z]*\)\].*/\1/p' "/sys/block/$1/md/bitmap_type"
 }
 
-# kts_sysfs MD ATTR : a line-valued llbitmap metadata field (e.g. chunks).
+# kts_llmeta MD FIELD : a line-valued llbitmap metadata field (e.g. chunks).
 kts_llmeta() {
 	awk -v k="$2" '$1 == k { print $2 }' "/sys/block/$1/md/llbitmap/metadata"
 }

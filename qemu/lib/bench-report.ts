@@ -26,6 +26,10 @@ export interface BenchPlan {
 	warm: number;
 	verifyMB: number;
 	ramMB: number;
+	/** 4k random writes of the resync cost load (round 1, llbitmap arrays; 0: none). */
+	costWrites: number;
+	/** KiB: the llbitmap arrays' --bitmap-chunk (this module only); absent: each kernel's own choice. */
+	chunkKB?: number;
 }
 
 export interface BenchRun {
@@ -46,6 +50,23 @@ export interface BenchRun {
 	verify_errors?: number;
 }
 
+/**
+ * What the same sparse load costs in resync on one llbitmap array
+ * (qemu/scenarios/bench.sh cost): a bigger chunk is cheaper to write and
+ * dearer to resync.
+ */
+export interface BenchCost {
+	level: string;
+	chunk_sectors: number;
+	/** 4k writes at random offsets of the clean new array. */
+	writes: number;
+	/** Chunks Dirty right after them: what a crash then resyncs. */
+	dirty: number;
+	crash_sectors: number;
+	/** Sectors md wrote to a member that was out while the same load ran again, re-added (with md's metadata writes). */
+	readd_sectors: number;
+}
+
 export interface BenchResults {
 	date: string;
 	accel: string;
@@ -56,6 +77,7 @@ export interface BenchResults {
 	seconds: number;
 	plan: BenchPlan;
 	runs: BenchRun[];
+	costs?: BenchCost[];
 }
 
 /** The fields of fio's JSON output a run needs. */
@@ -217,7 +239,10 @@ export function peerMarkdown(ours: BenchResults, theirs: BenchResults): string {
 	out.push(
 		`${ours.mode} plan on each kernel, in alternating boots: ${ours.plan.reps} rounds here, ${theirs.plan.reps} there ` +
 			`(${ours.plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} with ${ours.plan.configs.join(', ')} in turn each round); ` +
-			'llbitmap arrays made by mdadm 4.6 --bitmap=lockless on both. Ratios: geometric means of the rounds\' own ratios, 95% bootstrap intervals.',
+			(ours.plan.chunkKB
+				? `llbitmap arrays here made with mdadm --bitmap-chunk=${ours.plan.chunkKB}K under md_mod.llbitmap=1, there by mdadm 4.6 --bitmap=lockless (the kernel picks its chunk). `
+				: 'llbitmap arrays made by mdadm 4.6 --bitmap=lockless on both, each kernel picking its chunk. ') +
+			"Ratios: geometric means of the rounds' own ratios, 95% bootstrap intervals.",
 	);
 	out.push('');
 	out.push('| level | workload | this module | mainline | this module / mainline | |');
@@ -233,7 +258,41 @@ export function peerMarkdown(ours: BenchResults, theirs: BenchResults): string {
 		}
 	}
 	out.push('');
+	const cost = costTable([
+		['this module', ours],
+		['mainline', theirs],
+	]);
+	if (cost.length) out.push(...cost, '');
 	return `${out.join('\n')}\n`;
+}
+
+const mib = (sectors: number) => (sectors / 2048).toFixed(1);
+
+/**
+ * The resync cost of the same sparse load, a row per level and kernel:
+ * the chunk size, the chunks it left Dirty and what a crash then
+ * resyncs, and what md recovered onto a member re-added after it.
+ */
+export function costTable(sides: [string, BenchResults][]): string[] {
+	const first = sides.find(([, r]) => r.costs?.length)?.[1].costs?.[0];
+	if (!first) return [];
+	const named = sides.length > 1;
+	const out = [
+		`**Resync cost of ${first.writes} random 4k writes on the clean new array** (llbitmap, round 1): ` +
+			'the chunks they leave Dirty, which a crash then resyncs; and the same load again with one member out, then re-added: what md recovers onto it (with its metadata writes)',
+		'',
+		`| level |${named ? ' kernel |' : ''} chunk KiB | chunks Dirty | MiB to resync after a crash | MiB recovered on re-add |`,
+		`|---|${named ? '---|' : ''}---:|---:|---:|---:|`,
+	];
+	for (const level of levels(sides[0][1]))
+		for (const [name, r] of sides) {
+			// one per boot (the load is the same: fio's offsets from a fixed seed): medians
+			const cs = r.costs?.filter((x) => x.level === level) ?? [];
+			if (!cs.length) continue;
+			const m = (k: keyof Omit<BenchCost, 'level'>) => median(cs.map((x) => x[k]));
+			out.push(`| ${level} |${named ? ` ${name} |` : ''} ${m('chunk_sectors') / 2} | ${m('dirty')} | ${mib(m('crash_sectors'))} | ${mib(m('readd_sectors'))} |`);
+		}
+	return out;
 }
 
 /** "0.97 (0.93-1.01)", or "-". */
@@ -303,6 +362,7 @@ export function markdown(r: BenchResults): string {
 		);
 		out.push('');
 	}
+	if (r.costs?.length) out.push(...costTable([['', r]]), '');
 	out.push(
 		"A ratio is the geometric mean of the rounds' own ratios (both configurations ran in the same round, one after the other), " +
 			'its interval a percentile bootstrap over the rounds. The classic bitmap keeps no count of its writes, so only llbitmap has one.',

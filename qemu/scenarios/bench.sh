@@ -15,8 +15,15 @@
 #                    and mdadm --bitmap=internal, this module only) or
 #                    lockless (mdadm 4.6 --bitmap=lockless, build/mdadm-4.6:
 #                    this module and mainline alike, the peer bench)
+#   BENCH_LLBITMAP_CHUNK  KiB: mdadm --bitmap-chunk for the llbitmap arrays
+#                    (param only: --bitmap=lockless takes none, the kernel
+#                    picks); empty: the module's own choice
+#   BENCH_COST_WRITES  4k random writes of the resync cost load (round 1,
+#                    llbitmap arrays; 0: none)
 # Each fio run leaves $KTS_OUT/fio/<id>.json and one results line
-# (id, rep, level, config, workload, cpu_s, bitmap_writes).
+# (id, rep, level, config, workload, cpu_s, bitmap_writes); each cost load
+# one line with cost=1 (level, chunk_sectors, writes, dirty, crash_sectors,
+# readd_sectors).
 set -e
 ncpu=$(nproc)
 jobs=$((ncpu * 4))
@@ -31,6 +38,7 @@ if [[ $ll_how == param ]]; then
 		kts_fail "md_mod.llbitmap cannot be changed at run time (a kernel without this module's parameter: BENCH_LLBITMAP=lockless)"
 else
 	[[ -x $mdadm46 ]] || kts_fail "no $mdadm46 for --bitmap=lockless (make mdadm builds it)"
+	[[ -z ${BENCH_LLBITMAP_CHUNK:-} ]] || kts_fail "BENCH_LLBITMAP_CHUNK needs BENCH_LLBITMAP=param: --bitmap=lockless takes no chunk size"
 fi
 kts_result vcpus="$ncpu" fio_jobs="$jobs" kernel="$(uname -r)" llbitmap_how="$ll_how"
 
@@ -39,7 +47,9 @@ cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # bitmap block writes so far (llbitmap's counter; the classic bitmap has none)
 bitmap_writes() {
-	[[ $(kts_bitmap_kind md0 2> /dev/null) == llbitmap ]] && kts_llmeta md0 writes || echo -1
+	local n=
+	[[ $(kts_bitmap_kind md0 2> /dev/null) == llbitmap ]] && n=$(kts_llmeta md0 writes)
+	echo "${n:--1}" # (mainline's llbitmap counts none)
 }
 
 # run ID DEV WORKLOAD LEVEL CONFIG REP
@@ -72,20 +82,53 @@ run() {
 	echo "bench: $id done"
 }
 
-# make LEVEL N CONFIG: /dev/md0 on ram0..ram(N-1), all ramdisks empty again;
-# the bitmap that runs it must be the one CONFIG names
+# fio_sparse SEED : BENCH_COST_WRITES 4k writes at random offsets of md0
+fio_sparse() {
+	fio --name=cost --eta=never --filename=/dev/md0 --direct=1 --ioengine=libaio --rw=randwrite --bs=4k \
+		--iodepth=32 --number_ios="$BENCH_COST_WRITES" --randseed="$1" > /dev/null || kts_fail "fio cost load failed"
+}
+
+# cost LEVEL N : what the same sparse load costs in resync on a clean new
+# llbitmap array - the chunks it leaves Dirty (a crash now resyncs them),
+# and the sectors md recovers onto a member that was out while it ran
+# again. The array is on dm-linear maps of the ramdisks, which count
+# their IO (brd does not); the measured runs use the ramdisks bare.
+cost() {
+	local level=$1 n=$2 chunk dirty w0 w1
+	kts_dm_linear "$n"
+	make_array "$level" "$n" llbitmap /dev/mapper/m
+	chunk=$(kts_llmeta md0 chunksize)
+	fio_sparse 1
+	dirty=$(kts_bits md0 dirty)
+	mdadm /dev/md0 --fail /dev/mapper/m1 --remove /dev/mapper/m1 > /dev/null 2>&1 || kts_fail "raid$level: mdadm --fail --remove m1"
+	w0=$(kts_sectors_written m1)
+	fio_sparse 2
+	mdadm /dev/md0 --re-add /dev/mapper/m1 > /dev/null || kts_fail "raid$level: mdadm --re-add m1"
+	kts_wait_sync md0 300
+	w1=$(kts_sectors_written m1)
+	kts_result cost=1 level="raid$level" config=llbitmap chunk_sectors="$chunk" writes="$BENCH_COST_WRITES" \
+		dirty="$dirty" crash_sectors=$((dirty * chunk)) readd_sectors=$((w1 - w0))
+	echo "bench: raid$level cost: $dirty chunks of $chunk sectors dirty, $((w1 - w0)) sectors recovered"
+	stop_array
+}
+
+# make LEVEL N CONFIG [PREFIX]: /dev/md0 on PREFIX0..PREFIX(N-1) (default
+# /dev/ram), all ramdisks empty again; the bitmap that runs it must be the
+# one CONFIG names
 make_array() {
 	local level=$1 n=$2 config=$3 devs=() i bitmap=internal kind=bitmap cmd=mdadm
-	for ((i = 0; i < n; i++)); do devs+=("/dev/ram$i"); done
+	for ((i = 0; i < n; i++)); do devs+=("${4:-/dev/ram}$i"); done
+	local chunk=()
 	case $config in
 	none) bitmap=none kind=none ;;
 	llbitmap)
 		kind=llbitmap
+		[[ -n ${BENCH_LLBITMAP_CHUNK:-} ]] && chunk=(--bitmap-chunk="${BENCH_LLBITMAP_CHUNK}K")
 		[[ $ll_how == lockless ]] && cmd=$mdadm46 bitmap=lockless ;;
 	esac
 	[[ $ll_how == param ]] && echo "$([[ $config == llbitmap ]] && echo 1 || echo 0)" > /sys/module/md_mod/parameters/llbitmap
 	"$cmd" --create /dev/md0 --run --quiet --level="$level" --raid-devices="$n" \
-		--bitmap="$bitmap" --assume-clean "${devs[@]}" || kts_fail "mdadm --create raid$level $config"
+		--bitmap="$bitmap" "${chunk[@]}" --assume-clean "${devs[@]}" || kts_fail "mdadm --create raid$level $config"
 	[[ $(kts_bitmap_kind md0) == "$kind" ]] || kts_fail "raid$level $config: md0 runs $(kts_bitmap_kind md0), not $kind"
 	[[ $config == llbitmap ]] && echo "bench: raid$level llbitmap: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/metadata)"
 	size_mb=$(( $(blockdev --getsz /dev/md0) / 2048 ))
@@ -95,6 +138,7 @@ stop_array() {
 	mdadm --stop /dev/md0 > /dev/null || kts_fail "mdadm --stop"
 	local i
 	for i in 0 1 2 3; do
+		[[ -e /dev/mapper/m$i ]] && dmsetup remove "m$i"
 		mdadm --zero-superblock "/dev/ram$i" 2> /dev/null || true
 		blkdiscard "/dev/ram$i" # brd frees the pages: every config starts empty
 	done
@@ -109,6 +153,9 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	for spec in $BENCH_LEVELS; do
 		level=${spec%%:*} n=${spec##*:}
 		for config in $BENCH_CONFIGS; do
+			if ((rep == 1 && ${BENCH_COST_WRITES:-0} > 0)) && [[ $config == llbitmap ]]; then
+				cost "$level" "$n"
+			fi
 			make_array "$level" "$n" "$config"
 			run "r$rep-raid$level-$config-rand4k" /dev/md0 rand4k "raid$level" "$config" "$rep"
 			run "r$rep-raid$level-$config-seq1m" /dev/md0 seq1m "raid$level" "$config" "$rep"

@@ -18,17 +18,6 @@ rd() { kts_sectors_read "$1"; }
 wr() { kts_sectors_written "$1"; }
 # until no sync runs, none is pending and no member is missing (md starts
 # a recovery a moment after --add: mdadm --wait alone can return first)
-wait_sync() {
-	local i md=/sys/block/md0/md
-	for i in $(seq 1 240); do
-		if [[ $(cat $md/sync_action) == idle && $(cat $md/resync_start) == none &&
-		      $(cat $md/degraded) == 0 ]]; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	kts_fail "sync did not finish in 120 s: $(cat /proc/mdstat)"
-}
 wait_clean() {
 	local i
 	for i in $(seq 1 30); do
@@ -50,7 +39,7 @@ same_data() { # the members' data areas are identical (both members' offsets)
 }
 check_pass() {
 	echo check > /sys/block/md0/md/sync_action
-	wait_sync
+	kts_wait_sync md0
 	cat /sys/block/md0/md/mismatch_cnt
 }
 
@@ -59,7 +48,7 @@ r0=$(rd m0) r1=$(rd m1)
 opts=(--level="$level" --raid-devices=2 --bitmap=internal)
 [[ $level == 10 ]] && opts+=(--layout=n2)
 mdadm --create /dev/md0 --run "${opts[@]}" /dev/mapper/m0 /dev/mapper/m1
-wait_sync
+kts_wait_sync md0
 init_read=$(( $(rd m0) - r0 + $(rd m1) - r1 ))
 chunk_sectors=$(kts_llmeta md0 chunksize)
 chunk_bytes=$((chunk_sectors * 512))
@@ -85,7 +74,7 @@ cat /sys/block/md0/md/llbitmap/bits
 kts_check "written while degraded: 3 chunks need sync" test "$(kts_bits md0 "need sync")" = 3
 w1=$(wr m1)
 mdadm /dev/md0 --re-add /dev/mapper/m1
-wait_sync
+kts_wait_sync md0
 readd_written=$(( $(wr m1) - w1 ))
 kts_result readd_written_sectors=$readd_written readd_chunks=3
 # 3 chunks of data plus the superblock and bitmap blocks
@@ -102,7 +91,7 @@ mdadm /dev/md0 --fail /dev/mapper/m1
 mdadm /dev/md0 --remove /dev/mapper/m1
 w2=$(wr m2)
 mdadm /dev/md0 --add /dev/mapper/m2
-wait_sync
+kts_wait_sync md0
 spare_written=$(( $(wr m2) - w2 ))
 kts_result spare_written_sectors=$spare_written spare_chunks=$written_chunks
 # metadata: md's superblock and bitmap writes (under 128 KiB), and mdadm

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type BenchResults, type BenchRun, chart, markdown, median, pairedRatio, peerMarkdown, peerRatio, ratio, summarise } from '../../qemu/lib/bench-report.js';
+import { type BenchCost, type BenchResults, type BenchRun, chart, costTable, markdown, median, pairedRatio, peerMarkdown, peerRatio, ratio, summarise } from '../../qemu/lib/bench-report.js';
 import { PLANS, publish } from '../../qemu/bench.js';
 
 function run(rep: number, level: string, config: BenchRun['config'], workload: BenchRun['workload'], mibps: number, extra: Partial<BenchRun> = {}): BenchRun {
@@ -112,6 +112,28 @@ describe('the bench report', () => {
 		const noisy = kernel('7.3.4', [70, 130, 95, 105]);
 		expect(peerMarkdown(ours, noisy)).toMatch(/\| raid1 \| 4k random write \| 0\.99 \(0\.99-0\.99\) \| [\d.]+ \(0\.\d\d-1\.\d\d\) \| [\d.]+ \(0\.\d\d-1\.\d\d\) \| level \|/);
 		expect(peerRatio(ours, { ...theirs, runs: [] }, 'raid1', 'rand4k')).toBeNull();
+	});
+
+	test('the resync cost of the same load: chunk, chunks Dirty, MiB a crash resyncs and a re-add recovers, medians over boots', () => {
+		const cost = (chunk_sectors: number, dirty: number, readd_sectors: number): BenchCost => ({
+			level: 'raid10', chunk_sectors, writes: 256, dirty, crash_sectors: dirty * chunk_sectors, readd_sectors,
+		});
+		const ours = { ...results, costs: [cost(512, 240, 250_000), cost(512, 240, 260_000), cost(512, 240, 255_000)] };
+		const theirs = { ...results, kernel: '7.3.4', costs: [cost(128, 252, 64_000)] };
+		expect(markdown(results)).not.toContain('Resync cost');
+		const one = markdown(ours);
+		expect(one).toContain('**Resync cost of 256 random 4k writes on the clean new array**');
+		// 240 x 256 KiB = 60 MiB; the median re-add, 255,000 sectors
+		expect(one).toContain('| raid10 | 256 | 240 | 60.0 | 124.5 |');
+		const peer = costTable([
+			['this module', ours],
+			['mainline', theirs],
+		]);
+		expect(peer).toContain('| raid10 | this module | 256 | 240 | 60.0 | 124.5 |');
+		expect(peer).toContain('| raid10 | mainline | 64 | 252 | 15.8 | 31.3 |');
+		expect(peerMarkdown(ours, theirs)).toContain('| raid10 | mainline | 64 | 252 | 15.8 | 31.3 |');
+		expect(peerMarkdown(ours, theirs)).toContain('each kernel picking its chunk');
+		expect(peerMarkdown({ ...ours, plan: { ...ours.plan, chunkKB: 64 } }, theirs)).toContain('--bitmap-chunk=64K');
 	});
 
 	test('gnuplot draws the chart as SVG and PNG', () => {

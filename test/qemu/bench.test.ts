@@ -1,6 +1,7 @@
 // make check runs the benchmark's smoke plan: the harness boots, fio runs
 // on the raw ramdisk and on raid1 with and without llbitmap, and the
-// results, the table and the chart come out. Speed is not asserted here
+// results, the table and the chart come out, and the resync cost load
+// (a member failed and re-added) runs. Speed is not asserted here
 // (make bench measures it).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,17 @@ test('make bench: the smoke plan runs in one boot and produces results, table an
 		else expect(x.bitmap_writes, x.id).toBe(-1);
 	}
 	expect(lines.some((l) => l.includes('bench: r1-raid1-llbitmap-rand4k done'))).toBe(true);
+	// the cost load: its writes left chunks Dirty, and the re-add recovered
+	// what was written while the member was out, not the whole member
+	expect(r.costs).toHaveLength(1);
+	const c = r.costs![0];
+	expect(c.dirty).toBeGreaterThan(0);
+	expect(c.dirty).toBeLessThanOrEqual(c.writes);
+	expect(c.crash_sectors).toBe(c.dirty * c.chunk_sectors);
+	expect(c.readd_sectors).toBeGreaterThanOrEqual(c.chunk_sectors);
+	// (the chunks of both loads at most, and md's superblock and bitmap)
+	expect(c.readd_sectors).toBeLessThanOrEqual(2 * c.writes * c.chunk_sectors + 256);
+	expect(c.readd_sectors).toBeLessThan(r.plan.ramMB * 2048);
 	const files = report(r, dir);
 	// one round: the paired ratio's interval is that round's ratio
 	expect(readFileSync(files.md, 'utf8')).toMatch(/\| raid1 \| [\d.]+ \([\d.]+-[\d.]+\) \| [\d.]+ \([\d.]+-[\d.]+\) \| ([\d.]+) \(\1-\1\) \| - \|/);
