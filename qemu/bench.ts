@@ -225,14 +225,15 @@ async function main(): Promise<void> {
 	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --peer, --chunk=KIB, --report FILE, --publish FILE or --publish-peer DIR)`);
 	const mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+	const run = `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`;
 	if (args.includes('--peer')) {
-		const out = join(BUILD, 'bench-peer', `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`);
+		const out = join(BUILD, 'bench-peer', run);
 		await peer(mode, out, console.log, chunkKB);
 		console.log(`\n${readFileSync(join(out, 'peer.md'), 'utf8')}`);
 		console.log(`bench: peer run in ${out}/ (tsx qemu/bench.ts --publish-peer ${out})`);
 		return;
 	}
-	const out = join(BUILD, 'bench', `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`);
+	const out = join(BUILD, 'bench', run);
 	const results = await bench(mode, out, console.log, chunkKB ? { chunkKB } : {});
 	const files = report(results, out);
 	const latest = join(BUILD, 'bench', 'latest');

@@ -85,7 +85,9 @@ kts_sectors_written() {
 }
 
 # kts_wait_sync MD [SECONDS] : until MD is idle, in sync and whole again
-# (a resync or recovery md has yet to start counts as not finished)
+# (a resync or recovery md has yet to start counts as not finished: md
+# starts one a moment after --add or --re-add, and mdadm --wait alone can
+# return before it)
 kts_wait_sync() {
 	local i md=/sys/block/$1/md
 	for ((i = 0; i < ${2:-120} * 2; i++)); do

@@ -16,8 +16,7 @@ kts_brd 3 $size_mb
 kts_dm_linear 3
 rd() { kts_sectors_read "$1"; }
 wr() { kts_sectors_written "$1"; }
-# until no sync runs, none is pending and no member is missing (md starts
-# a recovery a moment after --add: mdadm --wait alone can return first)
+# until no chunk is Dirty (the daemon cleaned them), at most 30 s
 wait_clean() {
 	local i
 	for i in $(seq 1 30); do

@@ -442,6 +442,7 @@ export class SimArray {
 	 */
 	differingChunks(durable = false): number[] {
 		const members = this.disks.map((_, i) => i).filter((i) => this.inSync(i) || durable);
+		const others = members.slice(1);
 		const read = (i: number, s: bigint) => (durable ? this.disks[i].durableSector(s) : this.disks[i].sector(s));
 		// A sector no member ever wrote reads as zeros on all of them: only
 		// the written ones can differ.
@@ -456,7 +457,7 @@ export class SimArray {
 			if (s < this.dataOffset || s >= end || s >= this.disks[0].sectors) continue;
 			if (this.discarded.has(s - this.dataOffset)) continue;
 			const ref = read(members[0], s)[0];
-			if (members.slice(1).some((i) => read(i, s)[0] !== ref)) out.add(Number((s - this.dataOffset) / this.chunkSectors));
+			if (others.some((i) => read(i, s)[0] !== ref)) out.add(Number((s - this.dataOffset) / this.chunkSectors));
 		}
 		return [...out].sort((a, b) => a - b);
 	}
