@@ -77,7 +77,7 @@ PATCHES      := $(wildcard kmod-src/patches/*.patch)
 # the guest's test-only dm-log-writes (scripts/guest-modules.sh)
 TEST_PATCHES := $(wildcard qemu/patches/*.patch)
 
-.PHONY: all deps kernel kernel-debug kernel-mainline modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench bench-peer mdadm mdadm-tests crash-tests interop-tests clean distclean
+.PHONY: all deps kernel kernel-debug kernel-mainline modules guest-modules guest-modules-debug generated demo check check-debug check-full sim-long fuzz-compiler bench bench-peer mdadm mdadm-tests crash-tests interop-tests bench-profile clean distclean
 
 all: modules
 	@echo "md-mod.ko and the raid personalities are in $(MODDIR)/"
@@ -206,6 +206,12 @@ bench: $(GUEST_STAMP)
 # CHUNK=64: this module's llbitmap arrays at mainline's 64 KiB chunk)
 bench-peer: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
 	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick) $(if $(CHUNK),--chunk=$(CHUNK))
+
+# perf in the guest over 4k random writes, none beside llbitmap on raid1 and
+# raid10: build/bench-profile/<ts>/ours/profile.md (PEER=1: mainline's too;
+# CHUNK=KIB: this module's llbitmap chunk)
+bench-profile: $(GUEST_STAMP) $(MDADM46_STAMP) $(if $(PEER),$(MAINLINE_GSTAMP))
+	@$(TSX) qemu/bench.ts --profile $(if $(PEER),--peer) $(if $(CHUNK),--chunk=$(CHUNK))
 
 clean:
 	rm -rf $(BUILD)/md-src $(MODDIR) $(GUESTMOD) $(DEBUG_MODDIR) $(DEBUG_GUESTMOD) $(BUILD)/runs

@@ -21,21 +21,34 @@
 //                                where mainline picks its own (64 KiB here)
 //   tsx qemu/bench.ts --publish-peer build/bench-peer/<ts>
 //                                put those in docs/bench/peer/ and the README
+//   tsx qemu/bench.ts --profile [--peer] [--chunk=KIB]
+//                                4k random writes on raid1 and raid10, none
+//                                and llbitmap (mdadm 4.6 --bitmap=lockless,
+//                                as in the peer bench; --chunk: llbitmap=1 and
+//                                --bitmap-chunk), under perf record in the guest;
+//                                profile.md compares them symbol by symbol
+//                                in CPU per write (make bench-profile);
+//                                --peer profiles mainline's llbitmap too
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchCost, type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
+import { type Profile, parsePerfReport, profileMarkdown } from './lib/bench-profile.js';
 import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
-export const PLANS: Record<'full' | 'quick' | 'smoke', BenchPlan> = {
+export const PLANS: Record<'full' | 'quick' | 'smoke' | 'profile', BenchPlan> = {
 	full: { reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512, costWrites: 256 },
 	quick: { reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
 	smoke: { reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
+	profile: { reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
 };
 
+/** perf's sampling frequency in the profile plan, Hz. */
+export const PROFILE_HZ = 1000;
+
 /** Seconds the guest may take for each plan (its watchdog; test/qemu/bench.test.ts derives its own from it). */
-export const BENCH_SECONDS: Record<keyof typeof PLANS, number> = { full: 5400, quick: 900, smoke: 300 };
+export const BENCH_SECONDS: Record<keyof typeof PLANS, number> = { full: 5400, quick: 900, smoke: 300, profile: 900 };
 
 /** Write results.md and the chart next to results.json. */
 export function report(results: BenchResults, dir: string): { md: string; svg: string; png: string } {
@@ -79,7 +92,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	const plan: BenchPlan = { ...PLANS[mode], reps: opts.reps ?? PLANS[mode].reps, ...(opts.chunkKB ? { chunkKB: opts.chunkKB } : {}) };
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
-	const est = mode === 'full' ? 'about 30 minutes' : mode === 'quick' ? 'about 5 minutes' : 'about a minute';
+	const est = { full: 'about 30 minutes', quick: 'about 5 minutes', smoke: 'about a minute', profile: 'about 4 minutes' }[mode];
 	log(`bench: ${mode} run (${est}): ${plan.reps} rounds of raw + ${plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} x ${plan.configs.join(', ')}`);
 	const r = await runGuest({
 		name: `bench-${mode}`,
@@ -99,6 +112,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 			BENCH_RAM_MB: String(plan.ramMB),
 			BENCH_COST_WRITES: String(plan.costWrites),
 			BENCH_LLBITMAP_CHUNK: opts.chunkKB ? String(opts.chunkKB) : '',
+			BENCH_PERF: mode === 'profile' ? String(PROFILE_HZ) : '',
 		},
 		onLine: (line) => {
 			if (line.startsWith('bench:') || line.startsWith('FAIL')) log(`${elapsed()} ${line}`);
@@ -133,11 +147,19 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	};
 	mkdirSync(out, { recursive: true });
 	writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+	if (mode === 'profile') {
+		const perf = (run: BenchRun, kind: string) => readFileSync(join(r.steps[0].dir, 'fio', `${run.id}.${kind}.txt`), 'utf8');
+		const profiles: Profile[] = runs
+			.filter((x) => x.workload === 'rand4k' && x.level !== 'raw')
+			.map((run) => ({ run, hz: PROFILE_HZ, rows: parsePerfReport(perf(run, 'self'), perf(run, 'children')) }));
+		writeFileSync(join(out, 'profile.json'), `${JSON.stringify(profiles, null, 1)}\n`);
+		writeFileSync(join(out, 'profile.md'), profileMarkdown(results, profiles));
+	}
 	return results;
 }
 
 /** Boots per kernel in the peer bench, alternating: drift over the run hits both kernels alike. */
-const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smoke: 1 };
+const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smoke: 1, profile: 1 };
 
 /**
  * The peer bench: the plan on this module and on mainline (llbitmap
@@ -221,11 +243,25 @@ async function main(): Promise<void> {
 	const chunkKB = chunkArg ? Number(chunkArg.slice(8)) : undefined;
 	if (chunkKB !== undefined && !(Number.isInteger(chunkKB) && chunkKB >= 4 && (chunkKB & (chunkKB - 1)) === 0))
 		throw new Error(`bench: --chunk=KIB takes a power of two of at least 4 (got ${chunkArg})`);
-	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer'].includes(a) && a !== chunkArg);
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --peer, --chunk=KIB, --report FILE, --publish FILE or --publish-peer DIR)`);
-	const mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
+	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg);
+	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --report FILE, --publish FILE or --publish-peer DIR)`);
+	const modes = (['smoke', 'quick', 'profile'] as const).filter((m) => args.includes(`--${m}`));
+	if (modes.length > 1) throw new Error(`bench: --${modes[0]} and --${modes[1]} are two plans: pick one`);
+	const mode = modes[0] ?? 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 	const run = `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`;
+	if (mode === 'profile') {
+		const out = join(BUILD, 'bench-profile', run);
+		const sides = args.includes('--peer') ? (['ours', 'mainline'] as const) : (['ours'] as const);
+		for (const side of sides) {
+			// the peer bench's arrays: mdadm 4.6 --bitmap=lockless on both kernels
+			const how: BenchOptions = side === 'mainline' ? { kernel: MAINLINE, llbitmap: 'lockless' } : chunkKB ? { chunkKB } : { llbitmap: 'lockless' };
+			await bench(mode, join(out, side), console.log, how);
+			console.log(`\n${readFileSync(join(out, side, 'profile.md'), 'utf8')}`);
+		}
+		console.log(`bench: profile in ${out}/{${sides.join(',')}}/profile.md`);
+		return;
+	}
 	if (args.includes('--peer')) {
 		const out = join(BUILD, 'bench-peer', run);
 		await peer(mode, out, console.log, chunkKB);

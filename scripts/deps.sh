@@ -15,8 +15,8 @@ PKGS=(
 	qemu-system-x86 busybox-static mdadm fio util-linux e2fsprogs
 	# mdadm's test suite: its source package, and what the suite runs
 	dpkg-dev udev
-	# bench charts
-	gnuplot-nox fonts-dejavu-core
+	# bench charts; perf in the guest (make bench-profile)
+	gnuplot-nox fonts-dejavu-core linux-perf
 )
 
 missing=()

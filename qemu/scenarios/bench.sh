@@ -20,10 +20,14 @@
 #                    picks); empty: the module's own choice
 #   BENCH_COST_WRITES  4k random writes of the resync cost load (round 1,
 #                    llbitmap arrays; 0: none)
+#   BENCH_PERF       Hz: each measured 4k random-write run under
+#                    perf record -a -e cpu-clock (make bench-profile);
+#                    empty: none
 # Each fio run leaves $KTS_OUT/fio/<id>.json and one results line
 # (id, rep, level, config, workload, cpu_s, bitmap_writes); each cost load
 # one line with cost=1 (level, chunk_sectors, writes, dirty, crash_sectors,
-# readd_sectors).
+# readd_sectors). Under BENCH_PERF each profiled run also leaves
+# <id>.self.txt and <id>.children.txt, perf report's samples by symbol.
 set -e
 ncpu=$(nproc)
 jobs=$((ncpu * 4))
@@ -39,6 +43,14 @@ if [[ $ll_how == param ]]; then
 else
 	[[ -x $mdadm46 ]] || kts_fail "no $mdadm46 for --bitmap=lockless (make mdadm builds it)"
 	[[ -z ${BENCH_LLBITMAP_CHUNK:-} ]] || kts_fail "BENCH_LLBITMAP_CHUNK needs BENCH_LLBITMAP=param: --bitmap=lockless takes no chunk size"
+fi
+perf=()
+if [[ -n ${BENCH_PERF:-} ]]; then
+	command -v perf > /dev/null || kts_fail "BENCH_PERF: no perf on the host (Debian package linux-perf)"
+	[[ -e /proc/sys/kernel/perf_event_paranoid ]] || kts_fail "BENCH_PERF: this kernel has no CONFIG_PERF_EVENTS"
+	# all CPUs, a software clock (TCG has no PMU), kernel call chains; the
+	# data stays in the guest's tmpfs (perf report maps it)
+	perf=(perf record -q -a -g -e cpu-clock -F "$BENCH_PERF" -o /tmp/perf.data --)
 fi
 kts_result vcpus="$ncpu" fio_jobs="$jobs" kernel="$(uname -r)" llbitmap_how="$ll_how"
 
@@ -68,13 +80,22 @@ run() {
 			"${args[@]/--runtime=*/--runtime=$BENCH_WARM}" > /dev/null
 	fi
 	c0=$(cpu_busy) w0=$(bitmap_writes)
-	if ! fio --name="$id" --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
+	local prof=()
+	[[ $wl == rand4k ]] && prof=("${perf[@]}")
+	if ! "${prof[@]}" fio --name="$id" --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
 		"${args[@]}" --output-format=json --output="$out/$id.json"; then
 		kts_result id="$id" rep="$rep" level="$level" config="$config" workload="$wl" failed=1
 		kts_fail "fio $id failed"
 	fi
 	local w1 writes=-1
 	w1=$(bitmap_writes)
+	if ((${#prof[@]})); then
+		# samples by symbol: its own (self), and with what it calls (children)
+		perf report -i /tmp/perf.data --stdio -n -q --no-children --sort sym -g none > "$out/$id.self.txt" 2> /dev/null &&
+			perf report -i /tmp/perf.data --stdio -n -q --children --sort sym -g none > "$out/$id.children.txt" 2> /dev/null ||
+			kts_fail "perf report $id"
+		rm -f /tmp/perf.data
+	fi
 	((w0 >= 0 && w1 >= 0)) && writes=$((w1 - w0))
 	kts_result id="$id" rep="$rep" level="$level" config="$config" workload="$wl" \
 		cpu_s="$(awk -v a="$c0" -v b="$(cpu_busy)" 'BEGIN { printf "%.2f", (b - a) / 100 }')" \
@@ -130,7 +151,14 @@ make_array() {
 	"$cmd" --create /dev/md0 --run --quiet --level="$level" --raid-devices="$n" \
 		--bitmap="$bitmap" "${chunk[@]}" --assume-clean "${devs[@]}" || kts_fail "mdadm --create raid$level $config"
 	[[ $(kts_bitmap_kind md0) == "$kind" ]] || kts_fail "raid$level $config: md0 runs $(kts_bitmap_kind md0), not $kind"
-	[[ $config == llbitmap ]] && echo "bench: raid$level llbitmap: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/metadata)"
+	if [[ $config == llbitmap ]]; then
+		echo "bench: raid$level llbitmap: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/metadata)"
+		# the module grows a chunk asked for until the chunks fit in the
+		# bitmap space mdadm gave (4 KiB on a member under 8 GiB)
+		local got=$(($(kts_llmeta md0 chunksize) / 2))
+		[[ -z ${BENCH_LLBITMAP_CHUNK:-} || $got == "$BENCH_LLBITMAP_CHUNK" ]] ||
+			kts_fail "raid$level: asked for ${BENCH_LLBITMAP_CHUNK} KiB llbitmap chunks, got $got KiB: mdadm gives members of $(blockdev --getsz /dev/ram0) sectors too little bitmap space for that many chunks (ask for a larger chunk)"
+	fi
 	size_mb=$(( $(blockdev --getsz /dev/md0) / 2048 ))
 }
 
