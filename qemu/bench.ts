@@ -21,6 +21,10 @@
 //                                where mainline picks its own (64 KiB here)
 //   tsx qemu/bench.ts --publish-peer build/bench-peer/<ts>
 //                                put those in docs/bench/peer/ and the README
+//   tsx qemu/bench.ts --icount[=SHIFT] [--quick|--smoke]
+//                                the plan with guest time counted in
+//                                instructions (QEMU -icount shift=SHIFT,
+//                                default 0: 1 ns each), not the host's clock
 //   tsx qemu/bench.ts --profile [--peer] [--chunk=KIB]
 //                                4k random writes on raid1 and raid10, none
 //                                and llbitmap (mdadm 4.6 --bitmap=lockless,
@@ -82,6 +86,8 @@ export interface BenchOptions {
 	llbitmap?: 'param' | 'lockless';
 	/** KiB: the llbitmap arrays' --bitmap-chunk (needs llbitmap 'param'). */
 	chunkKB?: number;
+	/** QEMU's -icount shift: guest time in instructions, not the host's clock. */
+	icount?: number;
 	/** Rounds in this boot (default: the plan's), numbered from repBase + 1. */
 	reps?: number;
 	repBase?: number;
@@ -98,8 +104,10 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		name: `bench-${mode}`,
 		scenario: 'bench',
 		memMB: 6144,
-		timeoutSec: BENCH_SECONDS[mode],
+		// under -icount the vCPUs share one host thread: about 3x the time
+		timeoutSec: BENCH_SECONDS[mode] * (opts.icount !== undefined ? 4 : 1),
 		kernel: opts.kernel,
+		icount: opts.icount,
 		env: {
 			BENCH_LLBITMAP: opts.llbitmap ?? 'param',
 			BENCH_REPS: String(plan.reps),
@@ -144,6 +152,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		plan,
 		runs,
 		costs,
+		...(opts.icount !== undefined ? { icount: opts.icount } : {}),
 	};
 	mkdirSync(out, { recursive: true });
 	writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
@@ -243,13 +252,17 @@ async function main(): Promise<void> {
 	const chunkKB = chunkArg ? Number(chunkArg.slice(8)) : undefined;
 	if (chunkKB !== undefined && !(Number.isInteger(chunkKB) && chunkKB >= 4 && (chunkKB & (chunkKB - 1)) === 0))
 		throw new Error(`bench: --chunk=KIB takes a power of two of at least 4 (got ${chunkArg})`);
-	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg);
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --report FILE, --publish FILE or --publish-peer DIR)`);
+	const icountArg = args.find((a) => a === '--icount' || a.startsWith('--icount='));
+	const icount = icountArg === undefined ? undefined : icountArg === '--icount' ? 0 : Number(icountArg.slice(9));
+	if (icount !== undefined && !(Number.isInteger(icount) && icount >= 0 && icount <= 10))
+		throw new Error(`bench: --icount=SHIFT takes 0 to 10 (got ${icountArg})`);
+	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg && a !== icountArg);
+	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --icount[=SHIFT], --report FILE, --publish FILE or --publish-peer DIR)`);
 	const modes = (['smoke', 'quick', 'profile'] as const).filter((m) => args.includes(`--${m}`));
 	if (modes.length > 1) throw new Error(`bench: --${modes[0]} and --${modes[1]} are two plans: pick one`);
 	const mode = modes[0] ?? 'full';
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-	const run = `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}`;
+	const run = `${stamp}-${mode}${chunkKB ? `-chunk${chunkKB}k` : ''}${icount !== undefined ? `-icount${icount}` : ''}`;
 	if (mode === 'profile') {
 		const out = join(BUILD, 'bench-profile', run);
 		const sides = args.includes('--peer') ? (['ours', 'mainline'] as const) : (['ours'] as const);
@@ -270,7 +283,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	const out = join(BUILD, 'bench', run);
-	const results = await bench(mode, out, console.log, chunkKB ? { chunkKB } : {});
+	const results = await bench(mode, out, console.log, { ...(chunkKB ? { chunkKB } : {}), icount });
 	const files = report(results, out);
 	const latest = join(BUILD, 'bench', 'latest');
 	rmSync(latest, { force: true });

@@ -3,7 +3,7 @@
 // cpu-clock` in the guest and leaves perf report's samples by symbol; this
 // turns them into CPU time per data write, so llbitmap and no bitmap on
 // one level compare symbol by symbol although they ran at different rates.
-import type { BenchResults, BenchRun } from './bench-report.js';
+import { type BenchResults, type BenchRun, clockOf } from './bench-report.js';
 
 /** One row of `perf report --stdio -n -q -g none --sort sym`. */
 export interface PerfRow {
@@ -104,7 +104,7 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 export function profileMarkdown(results: BenchResults, profiles: Profile[], top = 15): string {
 	const out: string[] = [];
 	const hz = profiles[0]?.hz ?? 0;
-	out.push(`### CPU profile of 4k random writes, llbitmap beside no bitmap: ${results.kernel}, ${results.date.slice(0, 10)}, ${results.vcpus} vCPUs, ${results.accel.toUpperCase()}`);
+	out.push(`### CPU profile of 4k random writes, llbitmap beside no bitmap: ${results.kernel}, ${results.date.slice(0, 10)}, ${results.vcpus} vCPUs, ${clockOf(results)}`);
 	out.push('');
 	out.push(
 		`\`perf record -a -g -e cpu-clock -F ${hz}\` in the guest over each measured fio run (${results.plan.runtime} s, ${results.fio_jobs} jobs at QD32)` +

@@ -78,6 +78,13 @@ export interface BenchResults {
 	plan: BenchPlan;
 	runs: BenchRun[];
 	costs?: BenchCost[];
+	/** QEMU's -icount shift: guest time counted in instructions (absent: wall-clock TCG). */
+	icount?: number;
+}
+
+/** How the guest ran and kept time, for table and chart titles. */
+export function clockOf(r: Pick<BenchResults, 'accel' | 'icount'>): string {
+	return `${r.accel.toUpperCase()}${r.icount !== undefined ? ` -icount shift=${r.icount}` : ''}`;
 }
 
 /** The fields of fio's JSON output a run needs. */
@@ -234,7 +241,7 @@ function interval(logEst: number, n: number, resamples: number, draw: () => numb
  */
 export function peerMarkdown(ours: BenchResults, theirs: BenchResults): string {
 	const out: string[] = [];
-	out.push(`### llbitmap/none, this module (${ours.kernel}) beside mainline's llbitmap (${theirs.kernel}): ${ours.date.slice(0, 10)}, ${ours.vcpus} vCPUs, ${ours.accel.toUpperCase()}`);
+	out.push(`### llbitmap/none, this module (${ours.kernel}) beside mainline's llbitmap (${theirs.kernel}): ${ours.date.slice(0, 10)}, ${ours.vcpus} vCPUs, ${clockOf(ours)}`);
 	out.push('');
 	out.push(
 		`${ours.mode} plan on each kernel, in alternating boots: ${ours.plan.reps} rounds here, ${theirs.plan.reps} there ` +
@@ -313,7 +320,7 @@ export function markdown(r: BenchResults): string {
 	const cells = summarise(r);
 	const configs = r.plan.configs.filter((c) => c !== 'raw');
 	const out: string[] = [];
-	out.push(`### fio on brd ramdisks: ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs, ${r.accel.toUpperCase()}`);
+	out.push(`### fio on brd ramdisks: ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs, ${clockOf(r)}`);
 	out.push('');
 	out.push(
 		`Kernel ${r.kernel}, one guest boot, ${r.mode} mode: ${r.plan.reps} interleaved round${r.plan.reps === 1 ? '' : 's'} ` +
@@ -393,7 +400,7 @@ export function chart(r: BenchResults, dir: string): { svg: string; png: string 
 		});
 		writeFileSync(join(dir, `chart-${wl}.dat`), `# idx level ${configs.map((c) => `${c} ${c}-min ${c}-max`).join(' ')} label\n${rows.join('\n')}\n`);
 	}
-	const title = `md bitmaps under fio, ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs ${r.accel.toUpperCase()}, median of ${r.plan.reps} (bars: min-max)`;
+	const title = `md bitmaps under fio, ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs ${clockOf(r)}, median of ${r.plan.reps} (bars: min-max)`;
 	const ll = configs.indexOf('llbitmap');
 	const panel = (wl: Workload) => {
 		const file = join(dir, `chart-${wl}.dat`);

@@ -70,6 +70,12 @@ export interface GuestOptions {
 	append?: string[];
 	disks?: Disk[];
 	accel?: 'tcg' | 'kvm';
+	/**
+	 * TCG with QEMU's instruction-counted clock (-icount shift=N,sleep=off):
+	 * guest time is 2^N ns per instruction, whatever the host's load, and
+	 * idle time skips to the next timer. The vCPUs share one host thread.
+	 */
+	icount?: number;
 	/** Kernel splats that the scenario provokes on purpose (regexps). */
 	allowSplats?: RegExp[];
 	/** Called with each console line as it arrives. */
@@ -327,10 +333,13 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 	);
 
 	const cpus = opts.cpus ?? 2;
+	if (opts.icount !== undefined && (accel !== 'tcg' || !Number.isInteger(opts.icount) || opts.icount < 0 || opts.icount > 10))
+		throw new Error(`runGuest: icount needs TCG and a shift of 0 to 10 (got ${opts.icount} on ${accel})`);
 	const args = [
 		'-name', `kts-${opts.name}`,
 		'-machine', 'pc',
 		'-accel', accel,
+		...(opts.icount !== undefined ? ['-icount', `shift=${opts.icount},sleep=off`] : []),
 		'-cpu', 'max',
 		'-smp', String(cpus),
 		'-m', String(opts.memMB ?? 4096),
@@ -369,7 +378,7 @@ export async function runGuest(opts: GuestOptions): Promise<GuestResult> {
 		args.push('-device', `virtio-blk-pci,drive=d${i},serial=kts${i}`);
 	}
 
-	const release = await takeCores(cpus);
+	const release = await takeCores(opts.icount !== undefined ? 1 : cpus);
 	const logPath = join(runDir, 'console.log');
 	const logStream = createWriteStream(logPath);
 	const started = Date.now();

@@ -3,6 +3,7 @@
 // its log shown, instead of passing or hanging, and does not fail the
 // steps that are not its own.
 import { describe, expect, test } from 'vitest';
+import { runGuest } from '../../qemu/lib/guest.js';
 import { boot, timeoutMs } from './boot.js';
 
 const steps = boot({
@@ -33,6 +34,14 @@ const hang = boot({
 	],
 });
 
+// -icount with sleep=off: an idle guest's clock skips to its next timer
+const icount = boot({
+	name: 'harness-icount',
+	cpus: 1,
+	icount: 0,
+	steps: [{ name: 'clock', script: 't0=$(date +%s%N); sleep 60; kts_result guest_ms=$((($(date +%s%N) - t0) / 1000000))', timeoutSec: 120 }],
+});
+
 describe('QEMU harness', () => {
 	steps.test('ok', 'a step runs in the guest and returns structured results', (s) => {
 		expect(s.results).toEqual([{ cpus: 1, kernel: expect.stringMatching(/^6\.12\./), args: 'a b c', md: 1 }]);
@@ -52,6 +61,16 @@ describe('QEMU harness', () => {
 
 	steps.test('after', 'the next step starts from a reset guest: no md, no ramdisks, a clear dmesg', (s) => {
 		expect(s.results).toEqual([{ md: 0, ramdisks: 0, dmesg_lines: 0 }]);
+	});
+
+	icount.test('clock', 'under -icount the guest keeps time by instructions: an idle minute passes in seconds', (s) => {
+		expect(s.results[0].guest_ms).toBeGreaterThanOrEqual(60_000);
+		expect(s.seconds).toBeLessThan(30);
+	});
+
+	test('-icount is refused where it cannot run, before anything boots', async () => {
+		await expect(runGuest({ name: 'icount-kvm', script: 'true', accel: 'kvm', icount: 0 })).rejects.toThrow(/icount needs TCG/);
+		await expect(runGuest({ name: 'icount-shift', script: 'true', accel: 'tcg', icount: 11 })).rejects.toThrow(/shift of 0 to 10/);
 	});
 
 	test('a step that does not finish is killed at its timeout, with its log; the steps after it are not run', async () => {
