@@ -127,6 +127,8 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		},
 	});
 	if (!r.ok) throw new Error(`bench: the guest run failed: ${r.failure}`);
+	// bench.sh's $KTS_OUT/fio: fio's JSON and perf's reports
+	const fioDir = join(r.steps[0].dir, 'fio');
 	const info = r.results.find((x) => 'vcpus' in x) as { vcpus: number; fio_jobs: number; kernel: string };
 	const runs: BenchRun[] = [];
 	const costs: BenchCost[] = r.results
@@ -138,7 +140,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	for (const x of r.results) {
 		if (!('workload' in x)) continue;
 		const m = x as unknown as Omit<BenchRun, 'mibps' | 'iops' | 'p99_us' | 'data_writes'>;
-		const fio = JSON.parse(readFileSync(join(r.steps[0].dir, 'fio', `${m.id}.json`), 'utf8')) as FioJson;
+		const fio = JSON.parse(readFileSync(join(fioDir, `${m.id}.json`), 'utf8')) as FioJson;
 		runs.push({ ...m, rep: Number(m.rep) + (opts.repBase ?? 0), ...fromFio(fio) });
 	}
 	const results: BenchResults = {
@@ -157,7 +159,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	mkdirSync(out, { recursive: true });
 	writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
 	if (mode === 'profile') {
-		const perf = (run: BenchRun, kind: string) => readFileSync(join(r.steps[0].dir, 'fio', `${run.id}.${kind}.txt`), 'utf8');
+		const perf = (run: BenchRun, kind: string) => readFileSync(join(fioDir, `${run.id}.${kind}.txt`), 'utf8');
 		const profiles: Profile[] = runs
 			.filter((x) => x.workload === 'rand4k' && x.level !== 'raw')
 			.map((run) => ({ run, hz: PROFILE_HZ, rows: parsePerfReport(perf(run, 'self'), perf(run, 'children')) }));
@@ -165,6 +167,17 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		writeFileSync(join(out, 'profile.md'), profileMarkdown(results, profiles));
 	}
 	return results;
+}
+
+/**
+ * How one side of a peer comparison runs: mainline's kernel or this
+ * module's, llbitmap arrays by mdadm 4.6 --bitmap=lockless on both; that
+ * takes no chunk size, so a chunk makes this module's arrays with
+ * md_mod.llbitmap=1 and mdadm --bitmap-chunk instead.
+ */
+function peerSide(side: 'ours' | 'mainline', chunkKB?: number): BenchOptions {
+	if (side === 'mainline') return { kernel: MAINLINE, llbitmap: 'lockless' };
+	return chunkKB ? { llbitmap: 'param', chunkKB } : { llbitmap: 'lockless' };
 }
 
 /** Boots per kernel in the peer bench, alternating: drift over the run hits both kernels alike. */
@@ -179,14 +192,11 @@ const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smok
 export async function peer(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, chunkKB?: number): Promise<{ ours: BenchResults; mainline: BenchResults }> {
 	const boots = PEER_BOOTS[mode];
 	const reps = Math.ceil(PLANS[mode].reps / boots);
-	const sides = { ours: undefined, mainline: MAINLINE } as const;
-	const got: Record<keyof typeof sides, BenchResults[]> = { ours: [], mainline: [] };
+	const got: Record<'ours' | 'mainline', BenchResults[]> = { ours: [], mainline: [] };
 	for (let b = 0; b < boots; b++) {
 		for (const side of ['ours', 'mainline'] as const) {
 			log(`bench-peer: boot ${b + 1} of ${boots} on ${side}`);
-			// --bitmap=lockless takes no chunk size: this module is given one through mdadm --bitmap-chunk
-			const how: BenchOptions = side === 'ours' && chunkKB ? { llbitmap: 'param', chunkKB } : { llbitmap: 'lockless' };
-			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { kernel: sides[side], ...how, reps, repBase: b * reps }));
+			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { ...peerSide(side, chunkKB), reps, repBase: b * reps }));
 		}
 	}
 	const merged = (rs: BenchResults[]): BenchResults => ({
@@ -254,8 +264,8 @@ async function main(): Promise<void> {
 		throw new Error(`bench: --chunk=KIB takes a power of two of at least 4 (got ${chunkArg})`);
 	const icountArg = args.find((a) => a === '--icount' || a.startsWith('--icount='));
 	const icount = icountArg === undefined ? undefined : icountArg === '--icount' ? 0 : Number(icountArg.slice(9));
-	if (icount !== undefined && !(Number.isInteger(icount) && icount >= 0 && icount <= 10))
-		throw new Error(`bench: --icount=SHIFT takes 0 to 10 (got ${icountArg})`);
+	if (icountArg && (args.includes('--peer') || args.includes('--profile')))
+		throw new Error(`bench: ${icountArg} runs the plain bench, not --peer or --profile`);
 	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg && a !== icountArg);
 	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --icount[=SHIFT], --report FILE, --publish FILE or --publish-peer DIR)`);
 	const modes = (['smoke', 'quick', 'profile'] as const).filter((m) => args.includes(`--${m}`));
@@ -267,9 +277,7 @@ async function main(): Promise<void> {
 		const out = join(BUILD, 'bench-profile', run);
 		const sides = args.includes('--peer') ? (['ours', 'mainline'] as const) : (['ours'] as const);
 		for (const side of sides) {
-			// the peer bench's arrays: mdadm 4.6 --bitmap=lockless on both kernels
-			const how: BenchOptions = side === 'mainline' ? { kernel: MAINLINE, llbitmap: 'lockless' } : chunkKB ? { chunkKB } : { llbitmap: 'lockless' };
-			await bench(mode, join(out, side), console.log, how);
+			await bench(mode, join(out, side), console.log, peerSide(side, chunkKB));
 			console.log(`\n${readFileSync(join(out, side, 'profile.md'), 'utf8')}`);
 		}
 		console.log(`bench: profile in ${out}/{${sides.join(',')}}/profile.md`);

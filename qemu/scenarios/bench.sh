@@ -155,7 +155,8 @@ make_array() {
 		echo "bench: raid$level llbitmap: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/metadata)"
 		# the module grows a chunk asked for until the chunks fit in the
 		# bitmap space mdadm gave (4 KiB on a member under 8 GiB)
-		local got=$(($(kts_llmeta md0 chunksize) / 2))
+		local got
+		got=$(($(kts_llmeta md0 chunksize) / 2))
 		[[ -z ${BENCH_LLBITMAP_CHUNK:-} || $got == "$BENCH_LLBITMAP_CHUNK" ]] ||
 			kts_fail "raid$level: asked for ${BENCH_LLBITMAP_CHUNK} KiB llbitmap chunks, got $got KiB: mdadm gives members of $(blockdev --getsz /dev/ram0) sectors too little bitmap space for that many chunks (ask for a larger chunk)"
 	fi
