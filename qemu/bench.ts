@@ -135,7 +135,15 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 		.filter((x) => 'cost' in x)
 		.map((x) => {
 			const n = (k: string) => Number((x as Record<string, unknown>)[k]);
-			return { level: String(x.level), chunk_sectors: n('chunk_sectors'), writes: n('writes'), dirty: n('dirty'), crash_sectors: n('crash_sectors'), readd_sectors: n('readd_sectors') };
+			return {
+				level: String(x.level),
+				chunk_sectors: n('chunk_sectors'),
+				writes: n('writes'),
+				bitmap_sectors: n('bitmap_sectors'),
+				dirty: n('dirty'),
+				crash_sectors: n('crash_sectors'),
+				readd_sectors: n('readd_sectors'),
+			};
 		});
 	for (const x of r.results) {
 		if (!('workload' in x)) continue;

@@ -60,6 +60,12 @@ export interface BenchCost {
 	chunk_sectors: number;
 	/** 4k writes at random offsets of the clean new array. */
 	writes: number;
+	/**
+	 * Sectors the members took for them beyond what the same load wrote
+	 * with no bitmap: the bitmap's writes, each chunk's first write's cost
+	 * (absent in runs before 2026-12-02's fourth session).
+	 */
+	bitmap_sectors?: number;
 	/** Chunks Dirty right after them: what a crash then resyncs. */
 	dirty: number;
 	crash_sectors: number;
@@ -285,19 +291,22 @@ export function costTable(sides: [string, BenchResults][]): string[] {
 	if (!first) return [];
 	const named = sides.length > 1;
 	const out = [
-		`**Resync cost of ${first.writes} random 4k writes on the clean new array** (llbitmap, round 1): ` +
-			'the chunks they leave Dirty, which a crash then resyncs; and the same load again with one member out, then re-added: what md recovers onto it (with its metadata writes)',
+		`**What ${first.writes} random 4k writes on the clean new array cost** (llbitmap, round 1): ` +
+			'what the bitmap writes for them (all members, beyond the same load with no bitmap); the chunks they leave Dirty, which a crash then resyncs; ' +
+			'and the same load again with one member out, then re-added: what md recovers onto it (with its metadata writes)',
 		'',
-		`| level |${named ? ' kernel |' : ''} chunk KiB | chunks Dirty | MiB to resync after a crash | MiB recovered on re-add |`,
-		`|---|${named ? '---|' : ''}---:|---:|---:|---:|`,
+		`| level |${named ? ' kernel |' : ''} chunk KiB | KiB of bitmap writes | chunks Dirty | MiB to resync after a crash | MiB recovered on re-add |`,
+		`|---|${named ? '---|' : ''}---:|---:|---:|---:|---:|`,
 	];
 	for (const level of levels(sides[0][1]))
 		for (const [name, r] of sides) {
 			// one per boot (the load is the same: fio's offsets from a fixed seed): medians
 			const cs = r.costs?.filter((x) => x.level === level) ?? [];
 			if (!cs.length) continue;
-			const m = (k: keyof Omit<BenchCost, 'level'>) => median(cs.map((x) => x[k]));
-			out.push(`| ${level} |${named ? ` ${name} |` : ''} ${m('chunk_sectors') / 2} | ${m('dirty')} | ${mib(m('crash_sectors'))} | ${mib(m('readd_sectors'))} |`);
+			const m = (k: keyof Omit<BenchCost, 'level' | 'bitmap_sectors'>) => median(cs.map((x) => x[k]));
+			const bm = cs.flatMap((x) => (x.bitmap_sectors === undefined ? [] : [x.bitmap_sectors]));
+			const bitmapKiB = bm.length ? String(median(bm) / 2) : '-';
+			out.push(`| ${level} |${named ? ` ${name} |` : ''} ${m('chunk_sectors') / 2} | ${bitmapKiB} | ${m('dirty')} | ${mib(m('crash_sectors'))} | ${mib(m('readd_sectors'))} |`);
 		}
 	return out;
 }

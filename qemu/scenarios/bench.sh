@@ -8,7 +8,8 @@
 #   BENCH_CONFIGS    e.g. "none classic llbitmap"
 #   BENCH_RUNTIME    seconds of each measured 4k random-write run
 #   BENCH_SEQ        seconds of each 1M sequential-write run
-#   BENCH_WARM       seconds of the unmeasured warm-up before the random writes
+#   BENCH_WARM       seconds of the unmeasured random warm-up before the random
+#                    writes, after a sequential pass over the whole device (0: none)
 #   BENCH_VERIFY_MB  size of the write+verify run (first round only; 0: none)
 #   BENCH_RAM_MB     size of each ramdisk
 #   BENCH_LLBITMAP   how an llbitmap array is made: param (md_mod.llbitmap=1
@@ -25,8 +26,8 @@
 #                    empty: none
 # Each fio run leaves $KTS_OUT/fio/<id>.json and one results line
 # (id, rep, level, config, workload, cpu_s, bitmap_writes); each cost load
-# one line with cost=1 (level, chunk_sectors, writes, dirty, crash_sectors,
-# readd_sectors). Under BENCH_PERF each profiled run also leaves
+# one line with cost=1 (level, chunk_sectors, writes, bitmap_sectors, dirty,
+# crash_sectors, readd_sectors). Under BENCH_PERF each profiled run also leaves
 # <id>.self.txt and <id>.children.txt, perf report's samples by symbol.
 set -e
 ncpu=$(nproc)
@@ -75,9 +76,21 @@ run() {
 		--verify=crc32c --do_verify=1 --verify_fatal=1) ;;
 	esac
 	if [[ $wl == rand4k && $BENCH_WARM != 0 ]]; then
-		# warm: the chunks the measured run writes are already dirty
+		# warm, the steady state of a long random-write load: one
+		# sequential pass leaves every chunk Dirty (a fresh array's
+		# first write to each chunk waits for a bitmap block write; with
+		# 64 KiB chunks a short random warm-up reaches only part of
+		# them, and the measured run was partly first writes: the cost
+		# table gives that side) and brd's pages allocated, then random
+		# writes as measured
+		fio --name=fill --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting --rw=write --bs=1M \
+			--numjobs="$ncpu" --iodepth=8 --size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M > /dev/null ||
+			kts_fail "fio fill $id failed"
 		fio --name=warm --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
-			"${args[@]/--runtime=*/--runtime=$BENCH_WARM}" > /dev/null
+			"${args[@]/--runtime=*/--runtime=$BENCH_WARM}" > /dev/null || kts_fail "fio warm-up $id failed"
+		if [[ $config == llbitmap ]]; then
+			echo "bench: $id: after the warm-up: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/bits)"
+		fi
 	fi
 	c0=$(cpu_busy) w0=$(bitmap_writes)
 	local prof=()
@@ -109,17 +122,42 @@ fio_sparse() {
 		--iodepth=32 --number_ios="$BENCH_COST_WRITES" --randseed="$1" > /dev/null || kts_fail "fio cost load failed"
 }
 
+# sparse_written N : fio_sparse 1 on md0, then, once md has marked the
+# array clean again (its superblock writes are in both counts), the
+# sectors its N members (dm-linear maps m0..) took meanwhile: $written
+sparse_written() {
+	local i w0=0 w1=0
+	for ((i = 0; i < $1; i++)); do w0=$((w0 + $(kts_sectors_written "m$i"))); done
+	fio_sparse 1
+	for ((i = 0; i < 100; i++)); do
+		[[ $(cat /sys/block/md0/md/array_state) == clean ]] && break
+		sleep 0.1
+	done
+	for ((i = 0; i < $1; i++)); do w1=$((w1 + $(kts_sectors_written "m$i"))); done
+	written=$((w1 - w0))
+}
+
 # cost LEVEL N : what the same sparse load costs in resync on a clean new
-# llbitmap array - the chunks it leaves Dirty (a crash now resyncs them),
+# llbitmap array - the sectors the bitmap writes for it (the members'
+# writes beyond those of the same load with no bitmap: each kernel's
+# first-write cost, the other side of the trade), the chunks it leaves
+# Dirty (a crash now resyncs them),
 # and the sectors md recovers onto a member that was out while it ran
 # again. The array is on dm-linear maps of the ramdisks, which count
 # their IO (brd does not); the measured runs use the ramdisks bare.
 cost() {
-	local level=$1 n=$2 chunk dirty w0 w1
+	local level=$1 n=$2 chunk dirty w0 w1 plain bitmap
+	# the load's member writes with no bitmap, for the bitmap's share below
+	kts_dm_linear "$n"
+	make_array "$level" "$n" none /dev/mapper/m
+	sparse_written "$n"
+	plain=$written
+	stop_array
 	kts_dm_linear "$n"
 	make_array "$level" "$n" llbitmap /dev/mapper/m
 	chunk=$(kts_llmeta md0 chunksize)
-	fio_sparse 1
+	sparse_written "$n"
+	bitmap=$((written - plain))
 	dirty=$(kts_bits md0 dirty)
 	mdadm /dev/md0 --fail /dev/mapper/m1 --remove /dev/mapper/m1 > /dev/null 2>&1 || kts_fail "raid$level: mdadm --fail --remove m1"
 	w0=$(kts_sectors_written m1)
@@ -128,8 +166,8 @@ cost() {
 	kts_wait_sync md0 300
 	w1=$(kts_sectors_written m1)
 	kts_result cost=1 level="raid$level" config=llbitmap chunk_sectors="$chunk" writes="$BENCH_COST_WRITES" \
-		dirty="$dirty" crash_sectors=$((dirty * chunk)) readd_sectors=$((w1 - w0))
-	echo "bench: raid$level cost: $dirty chunks of $chunk sectors dirty, $((w1 - w0)) sectors recovered"
+		bitmap_sectors="$bitmap" dirty="$dirty" crash_sectors=$((dirty * chunk)) readd_sectors=$((w1 - w0))
+	echo "bench: raid$level cost: $bitmap sectors of bitmap writes, $dirty chunks of $chunk sectors dirty, $((w1 - w0)) sectors recovered"
 	stop_array
 }
 
