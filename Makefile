@@ -11,7 +11,8 @@
 #   make check-full   make check, then the complete mdadm suite (00-07 with
 #                 01raid6integ), make crash-tests, make sim-long and
 #                 make interop-tests
-#   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min)
+#   make bench    fio in the guest: none vs classic vs llbitmap (QUICK=1: <5 min;
+#                 REPS=N rounds)
 #   make bench-peer  the same beside mainline 7.3's llbitmap (make
 #                 kernel-mainline), alternating boots, ratio of ratios
 #   make mdadm-tests  mdadm's own test suite (families 00-07), classic
@@ -200,12 +201,13 @@ crash-tests: $(GUEST_STAMP)
 	@KTS_REPLAY_FULL=1 node_modules/.bin/vitest run test/qemu/crash-replay.test.ts test/qemu/crash.test.ts
 
 bench: $(GUEST_STAMP)
-	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick)
+	@$(TSX) qemu/bench.ts $(if $(QUICK),--quick) $(if $(REPS),--reps=$(REPS))
 
-# the same plan beside mainline 7.3's llbitmap, alternating boots (QUICK=1: short;
-# CHUNK=64: this module's llbitmap arrays at mainline's 64 KiB chunk)
+# the same plan, none and llbitmap, beside mainline 7.3's llbitmap, alternating
+# boots (QUICK=1: short; REPS=N: rounds per kernel; CHUNK=KIB: this module's
+# llbitmap arrays by mdadm --bitmap-chunk, larger than the 64 KiB both pick)
 bench-peer: $(GUEST_STAMP) $(MAINLINE_GSTAMP) $(MDADM46_STAMP)
-	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick) $(if $(CHUNK),--chunk=$(CHUNK))
+	@$(TSX) qemu/bench.ts --peer $(if $(QUICK),--quick) $(if $(CHUNK),--chunk=$(CHUNK)) $(if $(REPS),--reps=$(REPS))
 
 # perf in the guest over 4k random writes, none beside llbitmap on raid1 and
 # raid10: build/bench-profile/<ts>/ours/profile.md (PEER=1: mainline's too;

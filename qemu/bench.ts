@@ -36,7 +36,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchCost, type BenchPlan, type BenchResults, type BenchRun, chart, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
+import { type BenchCost, type BenchPlan, type BenchResults, type BenchRun, chart, type Config, type FioJson, fromFio, markdown, peerMarkdown } from './lib/bench-report.js';
 import { type Profile, parsePerfReport, profileMarkdown } from './lib/bench-profile.js';
 import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
@@ -88,6 +88,8 @@ export interface BenchOptions {
 	chunkKB?: number;
 	/** QEMU's -icount shift: guest time in instructions, not the host's clock. */
 	icount?: number;
+	/** The configurations each round runs (default: the plan's). */
+	configs?: Config[];
 	/** Rounds in this boot (default: the plan's), numbered from repBase + 1. */
 	reps?: number;
 	repBase?: number;
@@ -95,7 +97,12 @@ export interface BenchOptions {
 
 /** Boot the guest, run the plan, return the results (throws if the guest failed). */
 export async function bench(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, opts: BenchOptions = {}): Promise<BenchResults> {
-	const plan: BenchPlan = { ...PLANS[mode], reps: opts.reps ?? PLANS[mode].reps, ...(opts.chunkKB ? { chunkKB: opts.chunkKB } : {}) };
+	const plan: BenchPlan = {
+		...PLANS[mode],
+		reps: opts.reps ?? PLANS[mode].reps,
+		configs: opts.configs ?? PLANS[mode].configs,
+		...(opts.chunkKB ? { chunkKB: opts.chunkKB } : {}),
+	};
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
 	const est = { full: 'about 30 minutes', quick: 'about 5 minutes', smoke: 'about a minute', profile: 'about 4 minutes' }[mode];
@@ -188,6 +195,13 @@ function peerSide(side: 'ours' | 'mainline', chunkKB?: number): BenchOptions {
 	return chunkKB ? { llbitmap: 'param', chunkKB } : { llbitmap: 'lockless' };
 }
 
+/**
+ * What the peer bench runs each round: llbitmap/none is the comparison;
+ * the classic bitmap differs too much between the kernels to be a common
+ * yardstick, and leaving it out buys a third more rounds.
+ */
+const PEER_CONFIGS: Config[] = ['none', 'llbitmap'];
+
 /** Boots per kernel in the peer bench, alternating: drift over the run hits both kernels alike. */
 const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smoke: 1, profile: 1 };
 
@@ -197,14 +211,20 @@ const PEER_BOOTS: Record<keyof typeof PLANS, number> = { full: 2, quick: 2, smok
  * each kernel's rounds are merged into one results.json under out/ours and
  * out/mainline, and out/peer.md compares them.
  */
-export async function peer(mode: keyof typeof PLANS, out: string, log: (s: string) => void = console.log, chunkKB?: number): Promise<{ ours: BenchResults; mainline: BenchResults }> {
+export async function peer(
+	mode: keyof typeof PLANS,
+	out: string,
+	log: (s: string) => void = console.log,
+	opts: { chunkKB?: number; reps?: number } = {},
+): Promise<{ ours: BenchResults; mainline: BenchResults }> {
+	const { chunkKB } = opts;
 	const boots = PEER_BOOTS[mode];
-	const reps = Math.ceil(PLANS[mode].reps / boots);
+	const reps = Math.ceil((opts.reps ?? PLANS[mode].reps) / boots);
 	const got: Record<'ours' | 'mainline', BenchResults[]> = { ours: [], mainline: [] };
 	for (let b = 0; b < boots; b++) {
 		for (const side of ['ours', 'mainline'] as const) {
 			log(`bench-peer: boot ${b + 1} of ${boots} on ${side}`);
-			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { ...peerSide(side, chunkKB), reps, repBase: b * reps }));
+			got[side].push(await bench(mode, join(out, side, `boot${b + 1}`), log, { ...peerSide(side, chunkKB), configs: PEER_CONFIGS, reps, repBase: b * reps }));
 		}
 	}
 	const merged = (rs: BenchResults[]): BenchResults => ({
@@ -270,12 +290,18 @@ async function main(): Promise<void> {
 	const chunkKB = chunkArg ? Number(chunkArg.slice(8)) : undefined;
 	if (chunkKB !== undefined && !(Number.isInteger(chunkKB) && chunkKB >= 4 && (chunkKB & (chunkKB - 1)) === 0))
 		throw new Error(`bench: --chunk=KIB takes a power of two of at least 4 (got ${chunkArg})`);
+	const repsArg = args.find((a) => a.startsWith('--reps='));
+	const reps = repsArg ? Number(repsArg.slice(7)) : undefined;
+	if (reps !== undefined && !(Number.isInteger(reps) && reps >= 1 && reps <= 50))
+		throw new Error(`bench: --reps=N takes 1 to 50 rounds (got ${repsArg})`);
 	const icountArg = args.find((a) => a === '--icount' || a.startsWith('--icount='));
 	const icount = icountArg === undefined ? undefined : icountArg === '--icount' ? 0 : Number(icountArg.slice(9));
+	if (repsArg && args.includes('--profile')) throw new Error(`bench: ${repsArg}: --profile runs one round`);
 	if (icountArg && (args.includes('--peer') || args.includes('--profile')))
 		throw new Error(`bench: ${icountArg} runs the plain bench, not --peer or --profile`);
-	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg && a !== icountArg);
-	if (unknown.length) throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --icount[=SHIFT], --report FILE, --publish FILE or --publish-peer DIR)`);
+	const unknown = args.filter((a) => !['--quick', '--smoke', '--peer', '--profile'].includes(a) && a !== chunkArg && a !== icountArg && a !== repsArg);
+	if (unknown.length)
+		throw new Error(`bench: unknown argument ${unknown[0]} (use --quick, --smoke, --profile, --peer, --chunk=KIB, --reps=N, --icount[=SHIFT], --report FILE, --publish FILE or --publish-peer DIR)`);
 	const modes = (['smoke', 'quick', 'profile'] as const).filter((m) => args.includes(`--${m}`));
 	if (modes.length > 1) throw new Error(`bench: --${modes[0]} and --${modes[1]} are two plans: pick one`);
 	const mode = modes[0] ?? 'full';
@@ -293,13 +319,13 @@ async function main(): Promise<void> {
 	}
 	if (args.includes('--peer')) {
 		const out = join(BUILD, 'bench-peer', run);
-		await peer(mode, out, console.log, chunkKB);
+		await peer(mode, out, console.log, { chunkKB, reps });
 		console.log(`\n${readFileSync(join(out, 'peer.md'), 'utf8')}`);
 		console.log(`bench: peer run in ${out}/ (tsx qemu/bench.ts --publish-peer ${out})`);
 		return;
 	}
 	const out = join(BUILD, 'bench', run);
-	const results = await bench(mode, out, console.log, { ...(chunkKB ? { chunkKB } : {}), icount });
+	const results = await bench(mode, out, console.log, { ...(chunkKB ? { chunkKB } : {}), icount, reps });
 	const files = report(results, out);
 	const latest = join(BUILD, 'bench', 'latest');
 	rmSync(latest, { force: true });
