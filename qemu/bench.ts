@@ -42,10 +42,10 @@ import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke' | 'profile', BenchPlan> = {
-	full: { reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512, costWrites: 256 },
-	quick: { reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
-	smoke: { reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
-	profile: { reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
+	full: { fill: true, reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512, costWrites: 256 },
+	quick: { fill: true, reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
+	smoke: { fill: true, reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
+	profile: { fill: true, reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
 };
 
 /** perf's sampling frequency in the profile plan, Hz. */
@@ -123,6 +123,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 			BENCH_RUNTIME: String(plan.runtime),
 			BENCH_SEQ: String(plan.seq),
 			BENCH_WARM: String(plan.warm),
+			BENCH_FILL: plan.fill ? '1' : '',
 			BENCH_VERIFY_MB: String(plan.verifyMB),
 			BENCH_RAM_MB: String(plan.ramMB),
 			BENCH_COST_WRITES: String(plan.costWrites),

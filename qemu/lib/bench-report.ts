@@ -24,6 +24,8 @@ export interface BenchPlan {
 	runtime: number;
 	seq: number;
 	warm: number;
+	/** A sequential pass over the whole device before the random warm-up: every chunk Dirty (absent in runs before 2026-12-02's fourth session). */
+	fill?: boolean;
 	verifyMB: number;
 	ramMB: number;
 	/** 4k random writes of the resync cost load (round 1, llbitmap arrays; 0: none). */
@@ -251,7 +253,8 @@ export function peerMarkdown(ours: BenchResults, theirs: BenchResults): string {
 	out.push('');
 	out.push(
 		`${ours.mode} plan on each kernel, in alternating boots: ${ours.plan.reps} rounds here, ${theirs.plan.reps} there ` +
-			`(${ours.plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} with ${ours.plan.configs.join(', ')} in turn each round); ` +
+			`(${ours.plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} with ${ours.plan.configs.join(', ')} in turn each round; ` +
+			`4k random writes measured ${ours.plan.runtime} s after ${warmUp(ours.plan)}); ` +
 			(ours.plan.chunkKB
 				? `llbitmap arrays here made with mdadm --bitmap-chunk=${ours.plan.chunkKB}K under md_mod.llbitmap=1, there by mdadm 4.6 --bitmap=lockless (the kernel picks its chunk). `
 				: 'llbitmap arrays made by mdadm 4.6 --bitmap=lockless on both, each kernel picking its chunk. ') +
@@ -324,6 +327,11 @@ function levels(r: BenchResults): string[] {
 	return r.plan.levels.map((l) => `raid${l.split(':')[0]}`);
 }
 
+/** What ran before each measured 4k random-write run. */
+export function warmUp(plan: BenchPlan): string {
+	return `${plan.fill ? 'a sequential pass over the device and ' : ''}${plan.warm} s of random warm-up`;
+}
+
 /** The Markdown report: setup, medians with ratios, latency and CPU, bitmap writes, verify. */
 export function markdown(r: BenchResults): string {
 	const cells = summarise(r);
@@ -334,7 +342,7 @@ export function markdown(r: BenchResults): string {
 	out.push(
 		`Kernel ${r.kernel}, one guest boot, ${r.mode} mode: ${r.plan.reps} interleaved round${r.plan.reps === 1 ? '' : 's'} ` +
 			`(raw, then each level with ${configs.join(', ')} in turn), medians shown; ` +
-			`4k random write: ${r.fio_jobs} jobs x QD32, ${r.plan.runtime} s after ${r.plan.warm} s of warm-up; ` +
+			`4k random write: ${r.fio_jobs} jobs x QD32, ${r.plan.runtime} s after ${warmUp(r.plan)}; ` +
 			`1M sequential write: ${r.vcpus} jobs x QD8, ${r.plan.seq} s; all arrays --assume-clean; ` +
 			`${r.plan.ramMB} MiB ramdisks; run took ${Math.round(r.seconds / 60)} min.`,
 	);

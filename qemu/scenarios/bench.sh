@@ -8,8 +8,10 @@
 #   BENCH_CONFIGS    e.g. "none classic llbitmap"
 #   BENCH_RUNTIME    seconds of each measured 4k random-write run
 #   BENCH_SEQ        seconds of each 1M sequential-write run
+#   BENCH_FILL       1: a sequential pass over the whole device before each
+#                    4k random-write run's warm-up (every chunk Dirty)
 #   BENCH_WARM       seconds of the unmeasured random warm-up before the random
-#                    writes, after a sequential pass over the whole device (0: none)
+#                    writes (0: none)
 #   BENCH_VERIFY_MB  size of the write+verify run (first round only; 0: none)
 #   BENCH_RAM_MB     size of each ramdisk
 #   BENCH_LLBITMAP   how an llbitmap array is made: param (md_mod.llbitmap=1
@@ -75,22 +77,24 @@ run() {
 	verify) args=(--rw=randwrite --bs=4k --numjobs=1 --iodepth=32 --size="${BENCH_VERIFY_MB}M"
 		--verify=crc32c --do_verify=1 --verify_fatal=1) ;;
 	esac
-	if [[ $wl == rand4k && $BENCH_WARM != 0 ]]; then
-		# warm, the steady state of a long random-write load: one
+	if [[ $wl == rand4k && -n ${BENCH_FILL:-} ]]; then
+		# the steady state of a long random-write load: one
 		# sequential pass leaves every chunk Dirty (a fresh array's
 		# first write to each chunk waits for a bitmap block write; with
 		# 64 KiB chunks a short random warm-up reaches only part of
 		# them, and the measured run was partly first writes: the cost
-		# table gives that side) and brd's pages allocated, then random
-		# writes as measured
+		# table gives that side) and brd's pages allocated
 		fio --name=fill --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting --rw=write --bs=1M \
 			--numjobs="$ncpu" --iodepth=8 --size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M > /dev/null ||
 			kts_fail "fio fill $id failed"
+	fi
+	if [[ $wl == rand4k && $BENCH_WARM != 0 ]]; then
+		# then random writes as measured
 		fio --name=warm --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting \
 			"${args[@]/--runtime=*/--runtime=$BENCH_WARM}" > /dev/null || kts_fail "fio warm-up $id failed"
-		if [[ $config == llbitmap ]]; then
-			echo "bench: $id: after the warm-up: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/bits)"
-		fi
+	fi
+	if [[ $wl == rand4k && $config == llbitmap ]]; then
+		echo "bench: $id: after the warm-up: $(tr '\n' ' ' < /sys/block/md0/md/llbitmap/bits)"
 	fi
 	c0=$(cpu_busy) w0=$(bitmap_writes)
 	local prof=()

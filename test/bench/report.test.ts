@@ -57,6 +57,9 @@ describe('the bench report', () => {
 		const md = markdown(results);
 		expect(md).toContain('2026-11-25, 2 vCPUs, TCG');
 		expect(md).toContain('one raw ramdisk, the limit: 300.0');
+		// what ran before the measured random writes; a run from before the fill said only the warm-up
+		expect(md).toContain('3 s after a sequential pass over the device and 1 s of random warm-up;');
+		expect(markdown({ ...results, plan: { ...results.plan, fill: undefined } })).toContain('3 s after 1 s of random warm-up;');
 		// ratios paired by round: geometric means of 98/100, 97/90, 99/110 and of 98/50, 97/60, 99/40, with intervals
 		expect(md).toMatch(/\| raid10 \| 100\.0 \(90\.0-110\.0\) \| 50\.0 \(40\.0-60\.0\) \| 98\.0 \(97\.0-99\.0\) \| 0\.98 \(0\.\d\d-1\.\d\d\) \| 1\.99 \(1\.\d\d-2\.\d\d\) \|/);
 		expect(md).toContain('| 0.99 (0.99-0.99) | 1.04 (1.04-1.04) |');
