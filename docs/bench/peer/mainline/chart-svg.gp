@@ -9,9 +9,9 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.25, 0
 set key top left
 set grid ytics
-set multiplot layout 1,2 title 'md bitmaps under fio, 2026-12-02, 2 vCPUs TCG, median of 4 (bars: min-max)' font ',13'
+set multiplot layout 1,2 title 'md bitmaps under fio, 2026-12-02, 2 vCPUs TCG, median of 8 (bars: min-max)' font ',13'
 set title '4k random write' font ',12'
-plot '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using 3:4:5:xtic(2) title 'none' lc rgb '#9e9e9e', '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using 6:7:8:xtic(2) title 'classic' lc rgb '#e6862e', '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using 9:10:11:xtic(2) title 'llbitmap' lc rgb '#2e9e5b', '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using ($1 + 0.25):11:12 with labels offset 0,1.6 font ',8' notitle
+plot '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using 3:4:5:xtic(2) title 'none' lc rgb '#9e9e9e', '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using 6:7:8:xtic(2) title 'llbitmap' lc rgb '#2e9e5b', '/work/main/docs/bench/peer/mainline/chart-rand4k.dat' using ($1 + 0.16666666666666666):8:9 with labels offset 0,1.6 font ',8' notitle
 set title '1M sequential write' font ',12'
-plot '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using 3:4:5:xtic(2) title 'none' lc rgb '#9e9e9e', '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using 6:7:8:xtic(2) title 'classic' lc rgb '#e6862e', '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using 9:10:11:xtic(2) title 'llbitmap' lc rgb '#2e9e5b', '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using ($1 + 0.25):11:12 with labels offset 0,1.6 font ',8' notitle
+plot '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using 3:4:5:xtic(2) title 'none' lc rgb '#9e9e9e', '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using 6:7:8:xtic(2) title 'llbitmap' lc rgb '#2e9e5b', '/work/main/docs/bench/peer/mainline/chart-seq1m.dat' using ($1 + 0.16666666666666666):8:9 with labels offset 0,1.6 font ',8' notitle
 unset multiplot
