@@ -70,10 +70,11 @@ bitmap_writes() {
 # run ID DEV WORKLOAD LEVEL CONFIG REP
 run() {
 	local id=$1 dev=$2 wl=$3 level=$4 config=$5 rep=$6 args c0 w0
+	# 1M sequential writes, one slice of the device per CPU
+	local seq=(--rw=write --bs=1M --numjobs="$ncpu" --iodepth=8 --size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M)
 	case $wl in
 	rand4k) args=(--rw=randwrite --bs=4k --numjobs="$jobs" --iodepth=32 --time_based --runtime="$BENCH_RUNTIME") ;;
-	seq1m) args=(--rw=write --bs=1M --numjobs="$ncpu" --iodepth=8 --time_based --runtime="$BENCH_SEQ"
-		--size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M) ;;
+	seq1m) args=("${seq[@]}" --time_based --runtime="$BENCH_SEQ") ;;
 	verify) args=(--rw=randwrite --bs=4k --numjobs=1 --iodepth=32 --size="${BENCH_VERIFY_MB}M"
 		--verify=crc32c --do_verify=1 --verify_fatal=1) ;;
 	esac
@@ -84,8 +85,7 @@ run() {
 		# 64 KiB chunks a short random warm-up reaches only part of
 		# them, and the measured run was partly first writes: the cost
 		# table gives that side) and brd's pages allocated
-		fio --name=fill --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting --rw=write --bs=1M \
-			--numjobs="$ncpu" --iodepth=8 --size=$((size_mb / ncpu))M --offset_increment=$((size_mb / ncpu))M > /dev/null ||
+		fio --name=fill --eta=never --filename="$dev" --direct=1 --ioengine=libaio --group_reporting "${seq[@]}" > /dev/null ||
 			kts_fail "fio fill $id failed"
 	fi
 	if [[ $wl == rand4k && $BENCH_WARM != 0 ]]; then
@@ -126,18 +126,25 @@ fio_sparse() {
 		--iodepth=32 --number_ios="$BENCH_COST_WRITES" --randseed="$1" > /dev/null || kts_fail "fio cost load failed"
 }
 
+# members_written N : sectors written so far to the dm-linear maps m0..m(N-1)
+members_written() {
+	local i sum=0
+	for ((i = 0; i < $1; i++)); do sum=$((sum + $(kts_sectors_written "m$i"))); done
+	echo "$sum"
+}
+
 # sparse_written N : fio_sparse 1 on md0, then, once md has marked the
 # array clean again (its superblock writes are in both counts), the
-# sectors its N members (dm-linear maps m0..) took meanwhile: $written
+# sectors its N members took meanwhile: $written
 sparse_written() {
-	local i w0=0 w1=0
-	for ((i = 0; i < $1; i++)); do w0=$((w0 + $(kts_sectors_written "m$i"))); done
+	local i w0 w1
+	w0=$(members_written "$1")
 	fio_sparse 1
 	for ((i = 0; i < 100; i++)); do
 		[[ $(cat /sys/block/md0/md/array_state) == clean ]] && break
 		sleep 0.1
 	done
-	for ((i = 0; i < $1; i++)); do w1=$((w1 + $(kts_sectors_written "m$i"))); done
+	w1=$(members_written "$1")
 	written=$((w1 - w0))
 }
 
