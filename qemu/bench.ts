@@ -3,8 +3,8 @@
 // interleaved and repeated - and this collects results.json, the Markdown
 // table and the chart under build/bench/<timestamp>/.
 //
-//   tsx qemu/bench.ts            full run (about 30 minutes under TCG)
-//   tsx qemu/bench.ts --quick    3 short rounds, about 5 minutes
+//   tsx qemu/bench.ts            full run (about 50 minutes under TCG)
+//   tsx qemu/bench.ts --quick    12 short rounds, about 12 minutes
 //   tsx qemu/bench.ts --smoke    about a minute: raid1, none vs llbitmap (make check)
 //   tsx qemu/bench.ts --report build/bench/<ts>/results.json
 //                                redo the table and chart from the JSON
@@ -42,17 +42,17 @@ import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke' | 'profile', BenchPlan> = {
-	full: { fill: true, reps: 5, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 20, seq: 8, warm: 3, verifyMB: 32, ramMB: 512, costWrites: 256 },
-	quick: { fill: true, reps: 3, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 3, seq: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
-	smoke: { fill: true, reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
-	profile: { fill: true, reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
+	full: { sideBySide: true, fill: true, reps: 40, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 2, seq: 1, ramp: 1, warm: 3, verifyMB: 32, ramMB: 256, costWrites: 256 },
+	quick: { sideBySide: true, fill: true, reps: 12, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
+	smoke: { sideBySide: true, fill: true, reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
+	profile: { sideBySide: true, fill: true, reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, ramp: 0, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
 };
 
 /** perf's sampling frequency in the profile plan, Hz. */
 export const PROFILE_HZ = 1000;
 
 /** Seconds the guest may take for each plan (its watchdog; test/qemu/bench.test.ts derives its own from it). */
-export const BENCH_SECONDS: Record<keyof typeof PLANS, number> = { full: 5400, quick: 900, smoke: 300, profile: 900 };
+export const BENCH_SECONDS: Record<keyof typeof PLANS, number> = { full: 5400, quick: 1800, smoke: 300, profile: 900 };
 
 /** Write results.md and the chart next to results.json. */
 export function report(results: BenchResults, dir: string): { md: string; svg: string; png: string } {
@@ -105,8 +105,8 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 	};
 	const t0 = Date.now();
 	const elapsed = () => `${Math.round((Date.now() - t0) / 1000)}s`.padStart(6);
-	const est = { full: 'about 30 minutes', quick: 'about 5 minutes', smoke: 'about a minute', profile: 'about 4 minutes' }[mode];
-	log(`bench: ${mode} run (${est}): ${plan.reps} rounds of raw + ${plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} x ${plan.configs.join(', ')}`);
+	const est = { full: 'about 50 minutes', quick: 'about 12 minutes', smoke: 'about a minute', profile: 'about 4 minutes' }[mode];
+	log(`bench: ${mode} run (${est}): ${plan.reps} rounds of each of ${plan.levels.map((l) => `raid${l.split(':')[0]}`).join(', ')} x ${plan.configs.join(', ')}`);
 	const r = await runGuest({
 		name: `bench-${mode}`,
 		scenario: 'bench',
@@ -123,6 +123,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 			BENCH_RUNTIME: String(plan.runtime),
 			BENCH_SEQ: String(plan.seq),
 			BENCH_WARM: String(plan.warm),
+			BENCH_RAMP: String(plan.ramp ?? 0),
 			BENCH_FILL: plan.fill ? '1' : '',
 			BENCH_VERIFY_MB: String(plan.verifyMB),
 			BENCH_RAM_MB: String(plan.ramMB),

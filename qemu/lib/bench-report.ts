@@ -26,6 +26,16 @@ export interface BenchPlan {
 	warm: number;
 	/** A sequential pass over the whole device before the random warm-up: every chunk Dirty (absent in runs before 2026-12-02's fourth session). */
 	fill?: boolean;
+	/**
+	 * Each level's arrays, one per configuration, side by side on their own
+	 * ramdisks, prepared once; a round is one measured slice on each in turn
+	 * (absent in runs before 2026-12-02's fifth session: a round made each
+	 * configuration's array afresh, prepared it and ran it, one after the
+	 * other).
+	 */
+	sideBySide?: boolean;
+	/** Seconds of the same load before each slice is measured (fio --ramp_time; absent: none). */
+	ramp?: number;
 	verifyMB: number;
 	ramMB: number;
 	/** 4k random writes of the resync cost load (round 1, llbitmap arrays; 0: none). */
@@ -188,7 +198,8 @@ export interface Interval {
 
 /**
  * `config` over `over` on one level and workload, paired by round: each
- * round ran both in the same boot one after the other, so the drift
+ * round ran both in the same boot one after the other (since the fifth
+ * session of 2026-12-02 seconds apart, on arrays that both exist), so the drift
  * between rounds (TCG's +-20%) cancels in the round's own ratio. The
  * estimate is the geometric mean of the rounds' ratios; the interval a
  * percentile bootstrap over the rounds (10,000 resamples, fixed seed).
@@ -329,7 +340,18 @@ function levels(r: BenchResults): string[] {
 
 /** What ran before each measured 4k random-write run. */
 export function warmUp(plan: BenchPlan): string {
-	return `${plan.fill ? 'a sequential pass over the device and ' : ''}${plan.warm} s of random warm-up`;
+	const prep = `${plan.fill ? 'a sequential pass over the device and ' : ''}${plan.warm} s of random warm-up`;
+	if (!plan.sideBySide) return prep;
+	return `${plan.ramp ? `${plan.ramp} s of the same load, the array prepared by ` : 'the array prepared by '}${prep}`;
+}
+
+/** How a round ran its configurations. */
+function rounds(r: BenchResults): string {
+	const configs = r.plan.configs.filter((c) => c !== 'raw').join(', ');
+	const n = `${r.plan.reps} round${r.plan.reps === 1 ? '' : 's'}`;
+	return r.plan.sideBySide
+		? `${n} per level, its ${configs} arrays side by side on their own ramdisks, a round one measured slice on each in turn (the first turning with the round)`
+		: `${n} (raw, then each level with ${configs} in turn)`;
 }
 
 /** The Markdown report: setup, medians with ratios, latency and CPU, bitmap writes, verify. */
@@ -340,8 +362,7 @@ export function markdown(r: BenchResults): string {
 	out.push(`### fio on brd ramdisks: ${r.date.slice(0, 10)}, ${r.vcpus} vCPUs, ${clockOf(r)}`);
 	out.push('');
 	out.push(
-		`Kernel ${r.kernel}, one guest boot, ${r.mode} mode: ${r.plan.reps} interleaved round${r.plan.reps === 1 ? '' : 's'} ` +
-			`(raw, then each level with ${configs.join(', ')} in turn), medians shown; ` +
+		`Kernel ${r.kernel}, one guest boot, ${r.mode} mode: ${rounds(r)}; medians shown; ` +
 			`4k random write: ${r.fio_jobs} jobs x QD32, ${r.plan.runtime} s after ${warmUp(r.plan)}; ` +
 			`1M sequential write: ${r.vcpus} jobs x QD8, ${r.plan.seq} s; all arrays --assume-clean; ` +
 			`${r.plan.ramMB} MiB ramdisks; run took ${Math.round(r.seconds / 60)} min.`,

@@ -57,9 +57,16 @@ describe('the bench report', () => {
 		const md = markdown(results);
 		expect(md).toContain('2026-11-25, 2 vCPUs, TCG');
 		expect(md).toContain('one raw ramdisk, the limit: 300.0');
-		// what ran before the measured random writes; a run from before the fill said only the warm-up
-		expect(md).toContain('3 s after a sequential pass over the device and 1 s of random warm-up;');
-		expect(markdown({ ...results, plan: { ...results.plan, fill: undefined } })).toContain('3 s after 1 s of random warm-up;');
+		// how a round ran and what ran before the measured random writes:
+		// arrays side by side, each slice after its ramp
+		expect(md).toContain('3 rounds per level, its none, classic, llbitmap arrays side by side on their own ramdisks, a round one measured slice on each in turn');
+		expect(md).toContain('1 s after 1 s of the same load, the array prepared by a sequential pass over the device and 1 s of random warm-up;');
+		// a run from before the side-by-side rounds made each array afresh in
+		// its round; one from before the fill said only the warm-up
+		const before = { ...results.plan, sideBySide: undefined, ramp: undefined, runtime: 3 };
+		expect(markdown({ ...results, plan: before })).toContain('3 rounds (raw, then each level with none, classic, llbitmap in turn)');
+		expect(markdown({ ...results, plan: before })).toContain('3 s after a sequential pass over the device and 1 s of random warm-up;');
+		expect(markdown({ ...results, plan: { ...before, fill: undefined } })).toContain('3 s after 1 s of random warm-up;');
 		// ratios paired by round: geometric means of 98/100, 97/90, 99/110 and of 98/50, 97/60, 99/40, with intervals
 		expect(md).toMatch(/\| raid10 \| 100\.0 \(90\.0-110\.0\) \| 50\.0 \(40\.0-60\.0\) \| 98\.0 \(97\.0-99\.0\) \| 0\.98 \(0\.\d\d-1\.\d\d\) \| 1\.99 \(1\.\d\d-2\.\d\d\) \|/);
 		expect(md).toContain('| 0.99 (0.99-0.99) | 1.04 (1.04-1.04) |');
