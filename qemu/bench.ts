@@ -42,10 +42,10 @@ import { BUILD, type Kernel, MAINLINE, runGuest } from './lib/guest.js';
 import { README, replaceReadmePart } from './lib/readme.js';
 
 export const PLANS: Record<'full' | 'quick' | 'smoke' | 'profile', BenchPlan> = {
-	full: { sideBySide: true, fill: true, reps: 40, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 2, seq: 1, ramp: 1, warm: 3, verifyMB: 32, ramMB: 256, costWrites: 256 },
-	quick: { sideBySide: true, fill: true, reps: 12, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
-	smoke: { sideBySide: true, fill: true, reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
-	profile: { sideBySide: true, fill: true, reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, ramp: 0, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
+	full: { sideBySide: true, fill: true, reps: 40, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 2, seq: 1, ramp: 1, idle: 60, warm: 3, verifyMB: 32, ramMB: 256, costWrites: 256 },
+	quick: { sideBySide: true, fill: true, reps: 12, levels: ['1:2', '10:4', '5:4'], configs: ['none', 'classic', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, idle: 60, warm: 1, verifyMB: 8, ramMB: 256, costWrites: 256 },
+	smoke: { sideBySide: true, fill: true, reps: 1, levels: ['1:2'], configs: ['none', 'llbitmap'], runtime: 1, seq: 1, ramp: 1, idle: 60, warm: 1, verifyMB: 4, ramMB: 64, costWrites: 64 },
+	profile: { sideBySide: true, fill: true, reps: 1, levels: ['1:2', '10:4'], configs: ['none', 'llbitmap'], runtime: 10, seq: 1, ramp: 0, idle: 60, warm: 2, verifyMB: 0, ramMB: 256, costWrites: 0 },
 };
 
 /** perf's sampling frequency in the profile plan, Hz. */
@@ -124,6 +124,7 @@ export async function bench(mode: keyof typeof PLANS, out: string, log: (s: stri
 			BENCH_SEQ: String(plan.seq),
 			BENCH_WARM: String(plan.warm),
 			BENCH_RAMP: String(plan.ramp ?? 0),
+			BENCH_IDLE: plan.idle ? String(plan.idle) : '',
 			BENCH_FILL: plan.fill ? '1' : '',
 			BENCH_VERIFY_MB: String(plan.verifyMB),
 			BENCH_RAM_MB: String(plan.ramMB),

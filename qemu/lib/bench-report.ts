@@ -36,6 +36,13 @@ export interface BenchPlan {
 	sideBySide?: boolean;
 	/** Seconds of the same load before each slice is measured (fio --ramp_time; absent: none). */
 	ramp?: number;
+	/**
+	 * Seconds before the measured arrays' bitmaps take a chunk as idle
+	 * (llbitmap barrier_idle, the classic bitmap's time_base): longer than
+	 * a round, so the gaps between an array's slices are no idle time to
+	 * its bitmap (absent: each kernel's default, 5 s).
+	 */
+	idle?: number;
 	verifyMB: number;
 	ramMB: number;
 	/** 4k random writes of the resync cost load (round 1, llbitmap arrays; 0: none). */
@@ -350,7 +357,8 @@ function rounds(r: BenchResults): string {
 	const configs = r.plan.configs.filter((c) => c !== 'raw').join(', ');
 	const n = `${r.plan.reps} round${r.plan.reps === 1 ? '' : 's'}`;
 	return r.plan.sideBySide
-		? `${n} per level, its ${configs} arrays side by side on their own ramdisks, a round one measured slice on each in turn (the first turning with the round)`
+		? `${n} per level, its ${configs} arrays side by side on their own ramdisks, a round one measured slice on each in turn (the first turning with the round)` +
+				(r.plan.idle ? `, their bitmaps' idle delay (llbitmap barrier_idle, the classic time_base) ${r.plan.idle} s, longer than a round` : '')
 		: `${n} (raw, then each level with ${configs} in turn)`;
 }
 

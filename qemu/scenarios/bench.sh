@@ -19,6 +19,12 @@
 #                    random warm-up (every chunk Dirty)
 #   BENCH_WARM       seconds of the unmeasured random warm-up of each array
 #                    before the rounds (0: none)
+#   BENCH_IDLE       seconds: the measured arrays' bitmaps take a chunk or
+#                    bit as idle only after this long (llbitmap/barrier_idle,
+#                    the classic bitmap's time_base; the cost load keeps the
+#                    defaults): longer than a round, so the gaps between one
+#                    array's slices are no idle time to its bitmap, as under
+#                    a continuous load (empty: each kernel's default)
 #   BENCH_VERIFY_MB  size of the write+verify run (after the rounds; 0: none)
 #   BENCH_RAM_MB     size of each ramdisk
 #   BENCH_LLBITMAP   how an llbitmap array is made: param (md_mod.llbitmap=1
@@ -242,6 +248,19 @@ make_array() {
 	fi
 }
 
+# set_idle MD : BENCH_IDLE for MD's bitmap, if it has one
+set_idle() {
+	local attr
+	[[ -n ${BENCH_IDLE:-} ]] || return 0
+	case $(kts_bitmap_kind "$1") in
+	llbitmap) attr=llbitmap/barrier_idle ;;
+	bitmap) attr=bitmap/time_base ;;
+	*) return 0 ;;
+	esac
+	echo "$BENCH_IDLE" > "/sys/block/$1/md/$attr" || kts_fail "$1: cannot set md/$attr to $BENCH_IDLE"
+	[[ $(cat "/sys/block/$1/md/$attr") == "$BENCH_IDLE" ]] || kts_fail "$1: md/$attr reads $(cat "/sys/block/$1/md/$attr"), not $BENCH_IDLE"
+}
+
 # stop_arrays : every array stopped, the dm-linear maps gone, every ramdisk
 # empty again (brd frees the pages on discard)
 stop_arrays() {
@@ -273,6 +292,7 @@ for spec in $BENCH_LEVELS; do
 	fi
 	for i in "${!configs[@]}"; do
 		make_array "md$i" "$level" "$n" "${configs[i]}" $((i * width))
+		set_idle "md$i"
 		prepare "raid$level-${configs[i]}" "/dev/md$i"
 	done
 	for ((rep = 1; rep <= BENCH_REPS; rep++)); do

@@ -59,7 +59,7 @@ describe('the bench report', () => {
 		expect(md).toContain('one raw ramdisk, the limit: 300.0');
 		// how a round ran and what ran before the measured random writes:
 		// arrays side by side, each slice after its ramp
-		expect(md).toContain('3 rounds per level, its none, classic, llbitmap arrays side by side on their own ramdisks, a round one measured slice on each in turn');
+		expect(md).toContain("3 rounds per level, its none, classic, llbitmap arrays side by side on their own ramdisks, a round one measured slice on each in turn (the first turning with the round), their bitmaps' idle delay (llbitmap barrier_idle, the classic time_base) 60 s, longer than a round;");
 		expect(md).toContain('1 s after 1 s of the same load, the array prepared by a sequential pass over the device and 1 s of random warm-up;');
 		// a run from before the side-by-side rounds made each array afresh in
 		// its round; one from before the fill said only the warm-up
